@@ -1,0 +1,47 @@
+"""The exceptions accord raises. Every error a user can cause derives from :class:`AccordError`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AccordError(Exception):
+    """Base class of every error accord raises on purpose."""
+
+
+class ScenarioError(AccordError):
+    """A scenario (or a file describing one) is invalid.
+
+    ``file`` and ``line`` locate the problem when it comes from a file; ``str(err)`` reads
+    ``file:line: reason`` so that a person can go straight to it.
+    """
+
+    def __init__(self, reason: str, file: str | Path | None = None, line: int | None = None):
+        self.reason = reason
+        self.file = str(file) if file is not None else None
+        self.line = line
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        if self.file is None:
+            return self.reason
+        if self.line is None:
+            return f"{self.file}: {self.reason}"
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+class ProtocolError(AccordError):
+    """A negotiation protocol was used or configured incorrectly."""
+
+
+class AgentError(AccordError):
+    """An agent misbehaved (raised, timed out or made an illegal move)."""
+
+    def __init__(self, agent: str, reason: str):
+        self.agent = agent
+        self.reason = reason
+        super().__init__(f"agent {agent!r}: {reason}")
+
+
+class StorageError(AccordError):
+    """Reading or writing the result store failed."""

@@ -1,0 +1,130 @@
+"""Scenario: an outcome space, the parties with their private preferences, and (later issues)
+mediators, events and phases."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from accord.errors import ScenarioError
+from accord.outcomes.space import OutcomeSpace
+from accord.preferences.utility import UtilityFunction
+
+#: Largest space whose utilities :meth:`Scenario.utilities` will materialise at once.
+MAX_MATERIALISED = 50_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A negotiating party: its private utility, its red line and its time preference.
+
+    ``reservation`` is the utility of no agreement (GENIUS's reservation value, undiscounted);
+    ``discount`` is GENIUS's discount factor ``d`` (utility ``u·d^t`` at normalised time t), or
+    ``None`` when the party does not discount.
+    """
+
+    name: str
+    utility: UtilityFunction
+    reservation: float = 0.0
+    discount: float | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ScenarioError("a party needs a name")
+        if math.isnan(self.reservation):
+            raise ScenarioError(f"party {self.name!r}: reservation value is not a number")
+        if self.discount is not None and not 0.0 < self.discount <= 1.0:
+            raise ScenarioError(
+                f"party {self.name!r}: discount factor must be in (0, 1], got {self.discount}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """Issues + parties. Utility arrays are computed once and cached (read-only)."""
+
+    name: str
+    space: OutcomeSpace
+    parties: tuple[Party, ...]
+    description: str = ""
+    warnings: tuple[str, ...] = ()
+    source: str | None = None
+    _cache: dict[str, np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        if len(self.parties) < 1:
+            raise ScenarioError(f"scenario {self.name!r} has no parties")
+        names = [p.name for p in self.parties]
+        if len(set(names)) != len(names):
+            raise ScenarioError(f"scenario {self.name!r}: party names must be unique: {names}")
+
+    @property
+    def party_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parties)
+
+    @property
+    def reservations(self) -> np.ndarray:
+        return np.array([p.reservation for p in self.parties], dtype=float)
+
+    def party(self, name: str) -> Party:
+        for p in self.parties:
+            if p.name == name:
+                return p
+        raise ScenarioError(f"scenario {self.name!r} has no party {name!r}")
+
+    def evaluate(self, digits: np.ndarray) -> np.ndarray:
+        """Utilities ``(n, parties)`` of outcomes given as digits ``(n, k)``."""
+        d = np.atleast_2d(digits)
+        return np.stack([p.utility.evaluate(self.space, d) for p in self.parties], axis=1)
+
+    def utilities(self) -> np.ndarray:
+        """Utility of every outcome for every party, ``(n, parties)``, in index order.
+
+        Computed once and cached read-only; only for enumerable spaces up to
+        :data:`MAX_MATERIALISED` outcomes.
+        """
+        cached = self._cache.get("utilities")
+        if cached is not None:
+            return cached
+        size = self.space.size
+        if size is None:
+            raise ScenarioError(f"scenario {self.name!r} is continuous: discretise it first")
+        if size > MAX_MATERIALISED:
+            raise ScenarioError(
+                f"scenario {self.name!r} has {size:.3g} outcomes, too many to materialise"
+            )
+        out = np.empty((size, len(self.parties)))
+        for start, digits in self.space.chunks():
+            out[start : start + len(digits)] = self.evaluate(digits)
+        out.setflags(write=False)
+        self._cache["utilities"] = out
+        return out
+
+    def with_parties(self, names: list[str] | tuple[str, ...]) -> Scenario:
+        """The same scenario restricted to the named parties (in that order)."""
+        return Scenario(
+            self.name,
+            self.space,
+            tuple(self.party(n) for n in names),
+            self.description,
+            self.warnings,
+            self.source,
+        )
+
+    def discretized(self, points: int = 11) -> Scenario:
+        """A copy whose real issues are enumerated at ``points`` evenly spaced values."""
+        if not self.space.is_continuous:
+            return self
+        return Scenario(
+            self.name,
+            self.space.discretize(points),
+            self.parties,
+            self.description,
+            (*self.warnings, f"real issues discretised at {points} points each"),
+            self.source,
+        )
