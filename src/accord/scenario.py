@@ -52,6 +52,7 @@ class Scenario:
     description: str = ""
     warnings: tuple[str, ...] = ()
     source: str | None = None
+    load_seconds: float | None = field(default=None, compare=False)
     _cache: dict[str, np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
