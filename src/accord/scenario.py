@@ -4,7 +4,7 @@ mediators, events and phases."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -108,24 +108,11 @@ class Scenario:
 
     def with_parties(self, names: list[str] | tuple[str, ...]) -> Scenario:
         """The same scenario restricted to the named parties (in that order)."""
-        return Scenario(
-            self.name,
-            self.space,
-            tuple(self.party(n) for n in names),
-            self.description,
-            self.warnings,
-            self.source,
-        )
+        return replace(self, parties=tuple(self.party(n) for n in names))
 
     def discretized(self, points: int = 11) -> Scenario:
         """A copy whose real issues are enumerated at ``points`` evenly spaced values."""
         if not self.space.is_continuous:
             return self
-        return Scenario(
-            self.name,
-            self.space.discretize(points),
-            self.parties,
-            self.description,
-            (*self.warnings, f"real issues discretised at {points} points each"),
-            self.source,
-        )
+        note = f"real issues discretised at {points} evenly spaced points each"
+        return replace(self, space=self.space.discretize(points), warnings=(*self.warnings, note))

@@ -1,0 +1,315 @@
+"""Read and write accord's own YAML scenario format (see :mod:`accord.io.yaml_schema`).
+
+Errors name the file and the line of the offending YAML node: ``laptop.yaml:14: parties[0] →
+utility → weights → brand: Input should be a valid number``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from accord.errors import ScenarioError
+from accord.io.yaml_schema import (
+    FORMAT_VERSION,
+    HyperRectanglesSpec,
+    LinearAdditiveSpec,
+    ScenarioSpec,
+    ValueSpec,
+)
+from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, RealIssue
+from accord.outcomes.space import OutcomeSpace
+from accord.preferences.utility import (
+    Bound,
+    HyperRectangle,
+    HyperRectangleUtility,
+    LinearAdditive,
+    UtilityFunction,
+)
+from accord.preferences.values import AffineValue, TableValue, TriangularValue, ValueFunction
+from accord.scenario import Party, Scenario
+
+_RESERVED = ("mediators", "events", "phases")
+_TAGS = ("linear-additive", "hyper-rectangles")  # pydantic puts union tags in error paths
+
+
+def is_accord_yaml(path: Path) -> bool:
+    """True when ``path`` is a YAML file whose top-level mapping has the key ``accord``."""
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            stripped = line.strip()
+            if stripped.startswith("accord:"):
+                return True
+    return False
+
+
+def load_yaml(path: str | Path) -> Scenario:
+    """Load an accord YAML scenario; :class:`ScenarioError` with ``file:line`` on bad input."""
+    t0 = time.perf_counter()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"not UTF-8 text ({exc.reason})", path) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror}", path) from None
+    scenario = loads_yaml(text, source=path)
+    return _with_load_time(scenario, time.perf_counter() - t0)
+
+
+def loads_yaml(text: str, source: str | Path = "<string>") -> Scenario:
+    """Parse accord YAML from a string (``source`` names it in error messages)."""
+    try:
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        raise ScenarioError(f"invalid YAML: {exc.problem}", source, line) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"invalid YAML: {exc}", source) from None
+    if not isinstance(data, dict):
+        raise ScenarioError("expected a mapping with the key 'accord: 1' at the top", source, 1)
+    if data.get("accord") != FORMAT_VERSION:
+        raise ScenarioError(
+            f"unsupported format version accord: {data.get('accord')!r} (this accord reads "
+            f"version {FORMAT_VERSION})",
+            source,
+            _line_of(text, ("accord",)),
+        )
+    for key in _RESERVED:
+        if key in data:
+            raise ScenarioError(
+                f"'{key}' is reserved for a later version of the format",
+                source,
+                _line_of(text, (key,)),
+            )
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ScenarioError(f"{_loc_text(loc)}: {msg}", source, _line_of(text, loc)) from None
+    return _build(spec, text, source)
+
+
+def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
+    issues: list[Issue] = []
+    for i, s in enumerate(spec.issues):
+        try:
+            issues.append(_issue(s.name, s.type, s.values, s.low, s.high))
+        except ScenarioError as exc:
+            raise ScenarioError(exc.reason, source, _line_of(text, ("issues", i))) from None
+    try:
+        space = OutcomeSpace(tuple(issues))
+    except ScenarioError as exc:
+        raise ScenarioError(exc.reason, source, _line_of(text, ("issues",))) from None
+    parties = []
+    for i, p in enumerate(spec.parties):
+        try:
+            utility = _utility(p.utility, space)
+            parties.append(Party(p.name, utility, p.reservation, p.discount, str(source)))
+        except ScenarioError as exc:
+            raise ScenarioError(exc.reason, source, _line_of(text, ("parties", i))) from None
+    try:
+        return Scenario(spec.name, space, tuple(parties), spec.description, (), str(source))
+    except ScenarioError as exc:
+        raise ScenarioError(exc.reason, source, _line_of(text, ("parties",))) from None
+
+
+def _issue(
+    name: str, kind: str, values: Sequence[Any] | None, low: float | None, high: float | None
+) -> Issue:
+    if kind == "discrete":
+        if values is None:
+            raise ScenarioError(f"issue {name!r} needs values")
+        if any(isinstance(v, bool) for v in values):
+            raise ScenarioError(f"issue {name!r}: write yes/no/true/false values in quotes")
+        return DiscreteIssue(name, tuple(values))
+    if low is None or high is None:
+        raise ScenarioError(f"issue {name!r} needs low and high")
+    if kind == "integer":
+        return IntegerIssue(name, int(low), int(high))
+    return RealIssue(name, float(low), float(high))
+
+
+def _utility(
+    spec: LinearAdditiveSpec | HyperRectanglesSpec, space: OutcomeSpace
+) -> UtilityFunction:
+    names = space.names
+    if isinstance(spec, HyperRectanglesSpec):
+        rects = tuple(
+            HyperRectangle(
+                r.utility,
+                tuple(Bound(space.issue_index(n), lo, hi) for n, (lo, hi) in r.include.items()),
+                tuple(Bound(space.issue_index(n), lo, hi) for n, (lo, hi) in r.exclude.items()),
+            )
+            for r in spec.rectangles
+        )
+        return HyperRectangleUtility(rects, spec.max_utility)
+    unknown = sorted((set(spec.weights) | set(spec.values)) - set(names))
+    if unknown:
+        raise ScenarioError(f"utility names issues that do not exist: {unknown}")
+    missing = [n for n in names if n not in spec.values]
+    if missing:
+        raise ScenarioError(f"utility gives no values for issues {missing}")
+    weights = tuple(float(spec.weights.get(n, 0.0)) for n in names)
+    vfs = tuple(_value_function(spec.values[n]) for n in names)
+    utility = LinearAdditive(weights, vfs, spec.offset)
+    for issue, vf in zip(space.issues, vfs, strict=True):
+        if isinstance(vf, TableValue):
+            if isinstance(issue, RealIssue):
+                raise ScenarioError(f"issue {issue.name!r} is real: give 'linear' or 'triangular'")
+            stray = [k for k in vf.mapping if str(k) not in {str(v) for v in issue.values}]
+            if stray:
+                raise ScenarioError(f"table of issue {issue.name!r} names unknown values {stray}")
+    return utility
+
+
+def _value_function(spec: ValueSpec) -> ValueFunction:
+    if spec.table is not None:
+        return TableValue(dict(spec.table))
+    if spec.linear is not None:
+        return AffineValue(spec.linear.slope, spec.linear.offset, spec.linear.clip)
+    if spec.triangular is not None:
+        t = spec.triangular
+        return TriangularValue(t.lower, t.upper, t.top)
+    raise ScenarioError("value function needs 'table', 'linear' or 'triangular'")
+
+
+# ---------------------------------------------------------------------------- writing
+def to_data(scenario: Scenario) -> dict[str, Any]:
+    """The YAML document of a scenario as plain Python data."""
+    issues = [_issue_data(i) for i in scenario.space.issues]
+    parties = []
+    for p in scenario.parties:
+        entry: dict[str, Any] = {"name": p.name}
+        if p.reservation != 0.0:
+            entry["reservation"] = float(p.reservation)
+        if p.discount is not None:
+            entry["discount"] = float(p.discount)
+        entry["utility"] = _utility_data(p.utility, scenario.space)
+        parties.append(entry)
+    data: dict[str, Any] = {"accord": FORMAT_VERSION, "name": scenario.name}
+    if scenario.description:
+        data["description"] = scenario.description
+    data["issues"] = issues
+    data["parties"] = parties
+    return data
+
+
+def dumps_yaml(scenario: Scenario) -> str:
+    return yaml.dump(
+        to_data(scenario), Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True
+    )
+
+
+def dump_yaml(scenario: Scenario, path: str | Path) -> None:
+    """Write ``scenario`` as accord YAML (UTF-8)."""
+    Path(path).write_text(dumps_yaml(scenario), encoding="utf-8")
+
+
+def _issue_data(issue: Issue) -> dict[str, Any]:
+    if isinstance(issue, DiscreteIssue):
+        return {"name": issue.name, "values": list(issue.values)}
+    kind = "integer" if isinstance(issue, IntegerIssue) else "real"
+    return {"name": issue.name, "type": kind, "low": issue.low, "high": issue.high}
+
+
+def _utility_data(utility: UtilityFunction, space: OutcomeSpace) -> dict[str, Any]:
+    names = space.names
+    if isinstance(utility, HyperRectangleUtility):
+        rects = []
+        for r in utility.rectangles:
+            entry: dict[str, Any] = {"utility": float(r.utility)}
+            entry["include"] = {names[b.issue]: [b.low, b.high] for b in r.includes}
+            if r.excludes:
+                entry["exclude"] = {names[b.issue]: [b.low, b.high] for b in r.excludes}
+            rects.append(entry)
+        return {
+            "type": "hyper-rectangles",
+            "max_utility": float(utility.max_utility),
+            "rectangles": rects,
+        }
+    if isinstance(utility, LinearAdditive):
+        values = {
+            issue.name: _value_data(vf, issue)
+            for issue, vf in zip(space.issues, utility.values, strict=True)
+        }
+        data: dict[str, Any] = {"type": "linear-additive"}
+        if utility.offset:
+            data["offset"] = float(utility.offset)
+        data["weights"] = {n: float(w) for n, w in zip(names, utility.weights, strict=True)}
+        data["values"] = values
+        return data
+    raise ScenarioError(f"the YAML format cannot express {type(utility).__name__}")
+
+
+def _value_data(vf: ValueFunction, issue: Issue) -> dict[str, Any]:
+    if isinstance(vf, AffineValue):
+        lin: dict[str, Any] = {"slope": float(vf.slope), "offset": float(vf.offset)}
+        if not vf.clip:
+            lin["clip"] = False
+        return {"linear": lin}
+    if isinstance(vf, TriangularValue):
+        return {"triangular": {"lower": vf.lower, "top": vf.top, "upper": vf.upper}}
+    if isinstance(issue, RealIssue):
+        raise ScenarioError(f"issue {issue.name!r} is real: its value function must be numeric")
+    table = vf.table(issue)
+    return {"table": {v: float(u) for v, u in zip(issue.values, table, strict=True)}}
+
+
+# ---------------------------------------------------------------------------- helpers
+def _with_load_time(scenario: Scenario, seconds: float) -> Scenario:
+    return replace(scenario, load_seconds=seconds)
+
+
+def _loc_text(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int) and parts:
+            parts[-1] += f"[{item}]"
+        elif item in _TAGS:
+            continue
+        else:
+            parts.append(str(item))
+    return " → ".join(parts) or "document"
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at ``loc`` (deepest node found along the path)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for key in loc:
+        if key in _TAGS:
+            continue
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if str(k.value) == str(key):
+                    child = v
+                    line = k.start_mark.line + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
+            child = node.value[key]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line

@@ -1,0 +1,136 @@
+"""The accord YAML format, version 1: its schema (pydantic models, used only at this boundary).
+
+A scenario file looks like this (every key is documented in ``docs/yaml-format.md``)::
+
+    accord: 1
+    name: laptop-purchase
+    description: A buyer and a seller agree on a laptop.
+    issues:
+      - {name: brand, values: [Dell, Mac, HP]}
+      - {name: memory, type: integer, low: 8, high: 32}
+      - {name: price, type: real, low: 500, high: 1500}
+    parties:
+      - name: buyer
+        reservation: 0.3
+        discount: 0.9
+        utility:
+          type: linear-additive
+          weights: {brand: 0.5, memory: 0.2, price: 0.3}
+          values:
+            brand: {table: {Dell: 0.4, Mac: 1.0, HP: 0.6}}
+            memory: {linear: {slope: 0.04, offset: -0.28}}
+            price: {triangular: {lower: 500, top: 700, upper: 1500}}
+      - name: seller
+        utility:
+          type: hyper-rectangles
+          max_utility: 100
+          rectangles:
+            - {utility: 60, include: {memory: [8, 16]}}
+            - {utility: 40, include: {price: [1000, 1500]}, exclude: {brand: [0, 0]}}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FORMAT_VERSION = 1
+
+ScalarValue = Annotated[str | int | float, Field(union_mode="left_to_right")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IssueSpec(_Strict):
+    name: str = Field(min_length=1)
+    type: Literal["discrete", "integer", "real"] = "discrete"
+    values: list[ScalarValue] | None = None
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> IssueSpec:
+        if self.type == "discrete":
+            if not self.values:
+                raise ValueError("a discrete issue needs a non-empty 'values' list")
+            if self.low is not None or self.high is not None:
+                raise ValueError("a discrete issue takes 'values', not 'low'/'high'")
+        else:
+            if self.values is not None:
+                raise ValueError(f"an {self.type} issue takes 'low' and 'high', not 'values'")
+            if self.low is None or self.high is None:
+                raise ValueError(f"an {self.type} issue needs both 'low' and 'high'")
+            if self.type == "integer" and (
+                self.low != int(self.low) or self.high != int(self.high)
+            ):
+                raise ValueError("an integer issue needs whole-number bounds")
+        return self
+
+
+class LinearSpec(_Strict):
+    slope: float
+    offset: float = 0.0
+    clip: bool = True
+
+
+class TriangularSpec(_Strict):
+    lower: float
+    top: float
+    upper: float
+
+
+class ValueSpec(_Strict):
+    """Exactly one of ``table``, ``linear`` or ``triangular``."""
+
+    table: dict[ScalarValue, float] | None = None
+    linear: LinearSpec | None = None
+    triangular: TriangularSpec | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ValueSpec:
+        given = [k for k in ("table", "linear", "triangular") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one of 'table', 'linear', 'triangular' (got {given or 'none'})"
+            )
+        return self
+
+
+class LinearAdditiveSpec(_Strict):
+    type: Literal["linear-additive"]
+    weights: dict[str, float]
+    values: dict[str, ValueSpec]
+    offset: float = 0.0
+
+
+class RectangleSpec(_Strict):
+    utility: float
+    include: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    exclude: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+class HyperRectanglesSpec(_Strict):
+    type: Literal["hyper-rectangles"]
+    rectangles: list[RectangleSpec]
+    max_utility: float = Field(default=1.0, gt=0)
+
+
+UtilitySpec = Annotated[LinearAdditiveSpec | HyperRectanglesSpec, Field(discriminator="type")]
+
+
+class PartySpec(_Strict):
+    name: str = Field(min_length=1)
+    utility: UtilitySpec
+    reservation: float = 0.0
+    discount: float | None = Field(default=None, gt=0, le=1)
+
+
+class ScenarioSpec(_Strict):
+    accord: Literal[1]
+    name: str = Field(min_length=1)
+    description: str = ""
+    issues: list[IssueSpec] = Field(min_length=1)
+    parties: list[PartySpec] = Field(min_length=1)
