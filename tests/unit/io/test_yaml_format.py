@@ -77,7 +77,7 @@ def test_packaged_scenarios_round_trip(name):
         (
             "{linear: {slope: 0.5, offset: -0.5}}",
             "{linear: {slope: 0.5}, table: {}}",
-            13,
+            16,
             "exactly",
         ),
         ("  - {name: size,", "  - {name: colour,", 3, "unique"),
