@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -53,9 +54,7 @@ class Scenario:
     warnings: tuple[str, ...] = ()
     source: str | None = None
     load_seconds: float | None = field(default=None, compare=False)
-    _cache: dict[str, np.ndarray] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.parties) < 1:

@@ -121,6 +121,25 @@ class OutcomeSpace:
         d = np.atleast_2d(np.asarray(digits, dtype=np.int64))
         return d @ self._strides()
 
+    def to_index(self, digits: np.ndarray | tuple[int, ...] | list[int]) -> int:
+        """Exact (Python int) index of one digit row; works for spaces of any size."""
+        out = 0
+        for issue, d in zip(self.issues, digits, strict=True):
+            out = out * int(issue.cardinality or 0) + int(d)
+        return out
+
+    def from_index(self, index: int) -> tuple[int, ...]:
+        """Digits of one exact (Python int) index; works for spaces of any size."""
+        size = self.size
+        if size is None or not 0 <= index < size:
+            raise ScenarioError(f"outcome index {index} is outside the space")
+        out = []
+        rest = int(index)
+        for issue in reversed(self.issues):
+            rest, d = divmod(rest, int(issue.cardinality or 0))
+            out.append(d)
+        return tuple(reversed(out))
+
     def encode(self, outcome: Mapping[str, Any]) -> tuple[int, ...]:
         """Digits of an outcome given as ``{issue: value}``."""
         missing = [n for n in self.names if n not in outcome]

@@ -58,3 +58,14 @@ def test_continuous_space_discretises_and_reports():
     assert disc.discretisations[0].points == 5
     with pytest.raises(ScenarioError):
         space.radices  # noqa: B018
+
+
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=30), st.data())
+def test_exact_python_indices_round_trip_in_huge_spaces(radices, data):
+    space = space_of(radices)
+    digits = tuple(data.draw(st.integers(0, r - 1)) for r in radices)
+    idx = space.to_index(digits)
+    assert 0 <= idx < space.size
+    assert space.from_index(idx) == digits
+    if space.is_indexable:
+        assert idx == int(space.index(np.array(digits))[0])

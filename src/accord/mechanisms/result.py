@@ -1,0 +1,69 @@
+"""The outcome of one negotiation and its JSON form (the CLI's ``--json``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from accord.mechanisms.trace import Trace
+from accord.outcomes.issues import Value
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When a negotiation ends without agreement, and how long one agent call may take.
+
+    ``rounds``: rounds (each party acts once per round); ``seconds``: wall time of the whole
+    negotiation; ``per_call``: seconds one ``propose``/``respond`` call may take before the agent
+    is recorded as failed. At least one of ``rounds`` and ``seconds`` must be set.
+    """
+
+    rounds: int | None = 1000
+    seconds: float | None = None
+    per_call: float | None = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class NegotiationResult:
+    """What happened: agreement (or not), everyone's utility, rounds, why it ended, the trace."""
+
+    scenario: str
+    parties: tuple[str, ...]
+    agents: tuple[str, ...]
+    agreement: int | None
+    outcome: dict[str, Value] | None
+    utilities: tuple[float, ...]
+    discounted: tuple[float, ...]
+    rounds: int
+    time: float
+    reason: str
+    failed: str | None
+    seed: int | None
+    trace: Trace
+
+    @property
+    def agreed(self) -> bool:
+        return self.agreement is not None
+
+    def to_dict(self, *, with_trace: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scenario": self.scenario,
+            "parties": list(self.parties),
+            "agents": list(self.agents),
+            "agreement": self.outcome,
+            "agreement_index": self.agreement,
+            "utilities": [_finite(u) for u in self.utilities],
+            "discounted_utilities": [_finite(u) for u in self.discounted],
+            "rounds": self.rounds,
+            "seconds": round(self.time, 6),
+            "reason": self.reason,
+            "failed_agent": self.failed,
+            "seed": self.seed,
+        }
+        if with_trace:
+            out["trace"] = [e.to_dict() for e in self.trace]
+        return out
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if x == x and abs(x) != float("inf") else None

@@ -1,0 +1,105 @@
+"""Traces: the complete, replayable record of a negotiation.
+
+Every offer, response, outside event, failure and the end is one :class:`TraceEvent`, with the
+round, the seconds since the start, and the party. Outcomes are integer indices (Python ints,
+so spaces of 10^50 outcomes are addressed exactly). A trace serialises to JSON Lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from accord.errors import ProtocolError
+
+Kind = Literal["offer", "accept", "reject", "end", "event", "failure", "agreement", "timeout"]
+KINDS: tuple[str, ...] = (
+    "offer",
+    "accept",
+    "reject",
+    "end",
+    "event",
+    "failure",
+    "agreement",
+    "timeout",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEvent:
+    """One step of a negotiation. ``outcome`` is set for offers, accepts and the agreement."""
+
+    round: int
+    time: float
+    party: str | None
+    kind: Kind
+    outcome: int | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"round": self.round, "time": round(self.time, 9), "kind": self.kind}
+        if self.party is not None:
+            out["party"] = self.party
+        if self.outcome is not None:
+            out["outcome"] = self.outcome
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> TraceEvent:
+        kind = data.get("kind")
+        if kind not in KINDS:
+            raise ProtocolError(f"unknown trace event kind {kind!r}")
+        outcome = data.get("outcome")
+        return TraceEvent(
+            int(data["round"]),
+            float(data.get("time", 0.0)),
+            data.get("party"),
+            kind,
+            int(outcome) if outcome is not None else None,
+            str(data.get("note", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """An ordered, immutable sequence of trace events."""
+
+    events: tuple[TraceEvent, ...]
+
+    def __iter__(self) -> Iterator[TraceEvent]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def offers(self, party: str | None = None) -> list[TraceEvent]:
+        """The offers, optionally of one party."""
+        return [e for e in self.events if e.kind == "offer" and (party is None or e.party == party)]
+
+    def to_jsonl(self) -> str:
+        return "".join(json.dumps(e.to_dict()) + "\n" for e in self.events)
+
+    def write(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_jsonl(), encoding="utf-8")
+
+    @staticmethod
+    def from_jsonl(lines: Iterable[str]) -> Trace:
+        events = []
+        for i, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                events.append(TraceEvent.from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ProtocolError(f"trace line {i}: {exc}") from None
+        return Trace(tuple(events))
+
+    @staticmethod
+    def read(path: str | Path) -> Trace:
+        with Path(path).open(encoding="utf-8") as fh:
+            return Trace.from_jsonl(fh)
