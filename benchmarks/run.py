@@ -1,0 +1,245 @@
+"""``make bench``: accord and NegMAS side by side, in the same run, from the same files.
+
+Scenarios: the anchor's two-party linear-additive domains (``generate.py``), 10 values per
+issue, 1e3 ... 1e7 outcomes, written as GENIUS XML under ``benchmarks/out/scenarios``; both tools
+read those files. Every measurement is one fresh child process per tool, size and repetition;
+each child times its imports separately and then ``e2e`` from reading the files to the final
+result, and reports its peak RSS (``ru_maxrss``). Interpreter start-up is measured on its own.
+
+Also accord-only rows: 1e7, exact additive 10^20 ... 10^50, and every ANAC 2014 nonlinear domain
+of ``../shared/scenarios`` (folders with a reference ``pareto.xml``). Then ``compare_negmas.py``
+checks agreement on corpus domains. Results go to ``benchmarks/RESULTS.md`` (and stdout).
+
+    .venv/bin/python benchmarks/run.py [--quick] [--reps 3] [--skip-negmas] [--skip-corpus] ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import generate
+import report
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+SCEN = OUT / "scenarios"
+NEGMAS_VENV = REPO / ".venv-negmas"
+NEGMAS_PY = NEGMAS_VENV / "bin" / "python"
+ACCORD_PY = Path(sys.executable)
+CORPUS = REPO.parent / "shared" / "scenarios"
+NEGMAS_VERSION = "0.16.0"
+ENV = {**os.environ, "NEGMAS_AUTO_INSTALL_CHROME": "0", "PYTHONHASHSEED": "0"}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def ensure_negmas() -> str:
+    """Create ``.venv-negmas`` with negmas==0.16.0 if needed; return the installed version."""
+    probe = [str(NEGMAS_PY), "-c", "import importlib.metadata as m; print(m.version('negmas'))"]
+    if NEGMAS_PY.exists():
+        p = subprocess.run(probe, capture_output=True, text=True, env=ENV)
+        if p.returncode == 0 and p.stdout.strip() == NEGMAS_VERSION:
+            return NEGMAS_VERSION
+    log(f"creating {NEGMAS_VENV} with negmas=={NEGMAS_VERSION} ...")
+    subprocess.run(["python3", "-m", "venv", str(NEGMAS_VENV)], check=True, env=ENV)
+    pip = [str(NEGMAS_PY), "-m", "pip", "install", "--quiet", f"negmas=={NEGMAS_VERSION}"]
+    subprocess.run(pip, check=True, env=ENV)
+    return subprocess.run(probe, capture_output=True, text=True, env=ENV, check=True).stdout.strip()
+
+
+def child(tool: str, what: str, folder: Path, timeout: float) -> dict[str, Any]:
+    """One fresh process; its JSON line plus the wall time seen from here."""
+    py, script = (
+        (NEGMAS_PY, HERE / "child_negmas.py")
+        if tool == "negmas"
+        else (ACCORD_PY, HERE / "child_accord.py")
+    )
+    cmd = [str(py), str(script), what, str(folder)]
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=ENV)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout (> {timeout:g} s)"}
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        tail = (p.stderr.strip().splitlines() or ["?"])[-1]
+        return {"error": f"exit {p.returncode}: {tail[-300:]}"}
+    res: dict[str, Any] = json.loads(p.stdout.strip().splitlines()[-1])
+    res["wall_s"] = wall
+    return res
+
+
+def summary(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+def measure(tool: str, what: str, folder: Path, reps: int, timeout: float) -> dict[str, Any]:
+    runs = []
+    for _ in range(reps):
+        r = child(tool, what, folder, timeout)
+        if "error" in r:
+            log(f"  {tool} {what} {folder.name}: {r['error']}")
+            return {"error": r["error"], "runs": runs}
+        runs.append(r)
+    agg: dict[str, Any] = {"runs": runs, "first": runs[0]}
+    for key in ("e2e_s", "import_s", "wall_s", "peak_rss_mb", "base_rss_mb"):
+        agg[key] = summary([float(r[key]) for r in runs if key in r])
+    log(
+        f"  {tool:6s} {what:8s} {folder.name:32s} e2e {agg['e2e_s']['median']:.4g} s"
+        f"  peak {agg['peak_rss_mb']['median']:.0f} MB"
+    )
+    return agg
+
+
+def startup(py: Path, reps: int) -> dict[str, float] | None:
+    """Bare interpreter start-up (``python -c pass``), for reference."""
+    if not py.exists():
+        return None
+    walls = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        subprocess.run([str(py), "-c", "pass"], check=True, env=ENV)
+        walls.append(time.perf_counter() - t)
+    return summary(walls)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", default="3,4,5,6,7", help="exponents k of 10^k outcomes")
+    ap.add_argument("--huge", default="20,30,40,50", help="exponents of the accord-only rows")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions per measurement")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="skip the long NegMAS runs (stats at 1e6, frontier at 1e7) and use 1 rep at 1e6",
+    )
+    ap.add_argument(
+        "--negmas-max-pareto", type=int, default=7, help="largest k for NegMAS frontier"
+    )
+    ap.add_argument("--negmas-max-stats", type=int, default=6, help="largest k for NegMAS stats")
+    ap.add_argument("--skip-negmas", action="store_true", help="accord rows only")
+    ap.add_argument("--skip-corpus", action="store_true", help="no ANAC 2014 corpus rows")
+    ap.add_argument("--skip-compare", action="store_true", help="do not run compare_negmas.py")
+    ap.add_argument("--timeout", type=float, default=600.0, help="per child process, seconds")
+    ap.add_argument("--corpus-timeout", type=float, default=120.0)
+    ap.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    a = ap.parse_args(argv)
+    if a.quick:
+        a.negmas_max_pareto = min(a.negmas_max_pareto, 6)
+        a.negmas_max_stats = min(a.negmas_max_stats, 5)
+    return a
+
+
+def negmas_reps(what: str, k: int, a: argparse.Namespace) -> int:
+    """How many NegMAS repetitions at 10^k (0 = skip): long runs once at most."""
+    limit = a.negmas_max_pareto if what == "pareto" else a.negmas_max_stats
+    if a.skip_negmas or k > limit:
+        return 0
+    long_run = (what == "pareto" and k >= 7) or (what == "stats" and k >= 6)
+    if long_run or (a.quick and k >= 6):
+        return 1
+    return a.reps
+
+
+def bench_sizes(a: argparse.Namespace) -> list[dict[str, Any]]:
+    rows = []
+    for k in [int(s) for s in a.sizes.split(",") if s]:
+        folder = generate.write_genius(k, SCEN)
+        log(f"10^{k} outcomes ({folder})")
+        row: dict[str, Any] = {"k": k, "scale": generate.scales(k)}
+        row["accord_frontier"] = measure("accord", "frontier", folder, a.reps, a.timeout)
+        row["accord_analyze"] = measure("accord", "analyze", folder, a.reps, a.timeout)
+        for what in ("pareto", "stats"):
+            n = negmas_reps(what, k, a)
+            row[f"negmas_{what}"] = (
+                measure("negmas", what, folder, n, a.timeout) if n else {"skipped": True}
+            )
+        rows.append(row)
+    return rows
+
+
+def bench_huge(a: argparse.Namespace) -> list[dict[str, Any]]:
+    rows = []
+    for k in [int(s) for s in a.huge.split(",") if s]:
+        folder = generate.write_genius(k, SCEN)
+        log(f"10^{k} outcomes, accord only")
+        rows.append({"k": k, "accord_analyze": measure("accord", "analyze", folder, a.reps, 120)})
+    return rows
+
+
+def corpus_folders() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p.parent for p in CORPUS.glob("*/*/pareto.xml"))
+
+
+def bench_corpus(a: argparse.Namespace) -> list[dict[str, Any]]:
+    rows = []
+    for folder in corpus_folders():
+        r = child("accord", "corpus", folder, a.corpus_timeout)
+        r["folder"] = f"{folder.parent.name}/{folder.name}"
+        log(f"  corpus {r['folder']}: {r.get('e2e_s', r.get('error'))}")
+        rows.append(r)
+    return rows
+
+
+def run_compare(a: argparse.Namespace) -> dict[str, Any] | None:
+    if a.skip_negmas or a.skip_compare or not CORPUS.is_dir():
+        return None
+    log("compare_negmas.py ...")
+    cmd = [str(ACCORD_PY), str(HERE / "compare_negmas.py"), "--json"]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
+    if p.returncode not in (0, 1):
+        return {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
+    sys.stderr.write(p.stderr)
+    result: dict[str, Any] = json.loads(p.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse_args(argv)
+    t_start = time.perf_counter()
+    negmas_version = None if a.skip_negmas else ensure_negmas()
+    data: dict[str, Any] = {
+        "command": " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]]),
+        "negmas_version": negmas_version,
+        "reps": a.reps,
+        "startup": {
+            "accord_python": startup(ACCORD_PY, 5),
+            "negmas_python": None if a.skip_negmas else startup(NEGMAS_PY, 5),
+        },
+    }
+    data["sizes"] = bench_sizes(a)
+    data["huge"] = bench_huge(a)
+    data["corpus"] = [] if a.skip_corpus else bench_corpus(a)
+    data["corpus_present"] = CORPUS.is_dir()
+    data["compare"] = run_compare(a)
+    data["total_s"] = time.perf_counter() - t_start
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(data, indent=1, default=str))
+    text = report.render(data)
+    Path(a.output).write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
