@@ -1,0 +1,113 @@
+"""GENIUS non-linear (ANAC 2014) hyper-rectangle profiles, read and written.
+
+GENIUS's semantics (``NonlinearUtilitySpace``, ``InclusiveHyperRectangle``,
+``ExclusiveHyperRectangle``, ``UtilityFunction``), re-expressed with accord's types:
+
+* ``<utility maxutility=M>`` holds one ``<ufun aggregation="sum">``; its ``<hyperRectangle
+  utility=u [weight=w]>`` children add ``u·w``; nested ``<ufun weight=v>`` add ``v ×`` their sum.
+  The total is divided by ``M``.
+* A rectangle with ``<INCLUDES index min max/>`` bounds pays when every bound holds (``index`` is
+  the issue's GENIUS index). One with ``<EXCLUDES …/>`` bounds pays when the outcome lies outside
+  the box (some bound fails); if both kinds appear GENIUS uses only the EXCLUDES. An exclusive
+  box with several bounds is written here as ``u`` everywhere minus ``u`` inside the box.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import quoteattr
+
+from accord.errors import ScenarioError
+from accord.io.xmltree import Element
+from accord.outcomes.issues import IntegerIssue
+from accord.outcomes.space import OutcomeSpace
+from accord.preferences.utility import Bound, HyperRectangle, HyperRectangleUtility
+
+if TYPE_CHECKING:  # avoids an import cycle at runtime
+    from accord.io.genius_xml import GeniusDomain
+
+
+def _float(el: Element, attr: str, file: str, default: float | None = None) -> float:
+    raw = el.get(attr)
+    if raw is None and default is not None:
+        return default
+    try:
+        return float((raw or "").strip())
+    except ValueError:
+        raise ScenarioError(f"<{el.tag}> {attr}={raw!r} is not a number", file, el.line) from None
+
+
+def read_hyper_rectangles(root: Element, domain: GeniusDomain, file: str) -> HyperRectangleUtility:
+    """The hyper-rectangle utility of a ``<utility_space type="nonlinear">`` profile."""
+    utility = next(root.iter("utility"), None)
+    if utility is None:
+        raise ScenarioError("non-linear profile without <utility>", file, root.line)
+    ufun = utility.find("ufun")
+    if ufun is None:
+        raise ScenarioError("<utility> without <ufun>", file, utility.line)
+    rects: list[HyperRectangle] = []
+    _collect(ufun, 1.0, domain, file, rects)
+    max_utility = _float(utility, "maxutility", file)
+    if not max_utility > 0:
+        raise ScenarioError(f"maxutility={max_utility:g} must be positive", file, utility.line)
+    return HyperRectangleUtility(tuple(rects), max_utility)
+
+
+def _collect(
+    ufun: Element, scale: float, domain: GeniusDomain, file: str, out: list[HyperRectangle]
+) -> None:
+    aggregation = (ufun.get("aggregation") or "sum").strip().lower()
+    if aggregation != "sum":
+        raise ScenarioError(f"ufun aggregation={aggregation!r} is not supported", file, ufun.line)
+    for el in ufun.findall("hyperRectangle"):
+        u = scale * _float(el, "utility", file) * _float(el, "weight", file, 1.0)
+        includes = [_bound(b, domain, file) for b in el.findall("INCLUDES")]
+        excludes = [_bound(b, domain, file) for b in el.findall("EXCLUDES")]
+        if not excludes:
+            out.append(HyperRectangle(u, tuple(includes)))
+        elif len(excludes) == 1:
+            out.append(HyperRectangle(u, (), tuple(excludes)))
+        else:
+            out.append(HyperRectangle(u, ()))
+            out.append(HyperRectangle(-u, tuple(excludes)))
+    for inner in ufun.findall("ufun"):
+        _collect(inner, scale * _float(inner, "weight", file, 1.0), domain, file, out)
+
+
+def _bound(el: Element, domain: GeniusDomain, file: str) -> Bound:
+    raw = (el.get("index") or "").strip()
+    pos = domain.position(int(raw)) if raw.isdigit() else None
+    if pos is None:
+        raise ScenarioError(f"bound refers to unknown issue index {raw!r}", file, el.line)
+    return Bound(pos, _float(el, "min", file), _float(el, "max", file))
+
+
+# ---------------------------------------------------------------------------- writing
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _bound_xml(tag: str, b: Bound, space: OutcomeSpace) -> str:
+    issue = space.issues[b.issue]
+    if not isinstance(issue, IntegerIssue):
+        raise ScenarioError(f"GENIUS hyper-rectangles need integer issues; {issue.name!r} is not")
+    return f'            <{tag} index="{b.issue + 1}" min="{_fmt(b.low)}" max="{_fmt(b.high)}"/>'
+
+
+def hyper_rectangles_xml(utility: HyperRectangleUtility, space: OutcomeSpace) -> list[str]:
+    """``<utility>`` lines of a non-linear GENIUS profile (issue ``index`` = position + 1)."""
+    lines = [
+        f"    <utility maxutility={quoteattr(_fmt(utility.max_utility))}>",
+        '        <ufun type="PlainUfun" weight="1" aggregation="sum">',
+    ]
+    for rect in utility.rectangles:
+        if (rect.includes and rect.excludes) or len(rect.excludes) > 1:
+            raise ScenarioError(
+                "GENIUS cannot express a rectangle with several EXCLUDES bounds or with both kinds"
+            )
+        lines.append(f"         <hyperRectangle utility={quoteattr(_fmt(rect.utility))}>")
+        lines += [_bound_xml("INCLUDES", b, space) for b in rect.includes]
+        lines += [_bound_xml("EXCLUDES", b, space) for b in rect.excludes]
+        lines.append("         </hyperRectangle>")
+    lines += ["        </ufun>", "    </utility>"]
+    return lines

@@ -1,0 +1,184 @@
+"""Read NegMAS YAML scenarios: an outcome-space file plus one utility-function file per party.
+
+* Space: ``type: DiscreteCartesianOutcomeSpace`` with ``issues:`` of ``CategoricalIssue`` /
+  ``DiscreteCardinalIssue`` (value lists) or ``ContiguousIssue`` (``[min, max]``, integers).
+* Utility: ``type: LinearAdditiveUtilityFunction`` with ``values:`` (one ``TableFun`` mapping per
+  issue, in issue order, or keyed by issue name), ``weights:`` and ``reserved_value:``
+  (``-.inf`` and negative values are kept). ``type: ExpDiscountedUFun`` wraps one with
+  ``discount:`` (a factor in (0, 1) becomes the party's discount; others mean none).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from accord.errors import ScenarioError
+from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, Value
+from accord.outcomes.space import OutcomeSpace
+from accord.preferences.utility import LinearAdditive
+from accord.preferences.values import TableValue
+from accord.scenario import Party
+
+SPACE_TYPES = ("DiscreteCartesianOutcomeSpace", "CartesianOutcomeSpace")
+UFUN_TYPES = (
+    "LinearAdditiveUtilityFunction",
+    "ExpDiscountedUFun",
+    "LinearUtilityAggregationFunction",
+)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml_data(path: str | Path) -> tuple[Any, str]:
+    """Parsed YAML and its text; errors name ``file:line``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read file: {exc}", p) from None
+    try:
+        return yaml.load(text, Loader=_Loader), text
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise ScenarioError(f"invalid YAML: {getattr(exc, 'problem', exc)}", p, line) from None
+
+
+def _line(text: str, needle: str) -> int:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+
+
+def read_negmas_space(path: str | Path) -> tuple[str, OutcomeSpace]:
+    """Name and outcome space of a NegMAS outcome-space file."""
+    data, text = read_yaml_data(path)
+    if not isinstance(data, dict) or not isinstance(data.get("issues"), list):
+        raise ScenarioError("not a NegMAS outcome space (no 'issues' list)", path, 1)
+    issues = [_issue(spec, text, path) for spec in data["issues"]]
+    try:
+        space = OutcomeSpace(tuple(issues))
+    except ScenarioError as exc:
+        raise ScenarioError(exc.reason, path, 1) from None
+    return str(data.get("name") or Path(path).stem), space
+
+
+def _issue(spec: Any, text: str, path: str | Path) -> Issue:
+    if not isinstance(spec, dict) or "name" not in spec:
+        raise ScenarioError(f"bad issue entry {spec!r}", path, 1)
+    name = str(spec["name"])
+    line = _line(text, f"name: {name}")
+    kind = str(spec.get("type", "CategoricalIssue"))
+    values = spec.get("values")
+    try:
+        if kind == "ContiguousIssue":
+            if isinstance(values, list) and len(values) == 2:
+                return IntegerIssue(name, int(values[0]), int(values[1]))
+            if isinstance(values, int):
+                return IntegerIssue(name, 0, values - 1)
+            raise ScenarioError(f"ContiguousIssue {name!r} needs [min, max]", path, line)
+        if kind in ("CategoricalIssue", "DiscreteCardinalIssue", "OrdinalIssue", "DiscreteIssue"):
+            if not isinstance(values, list):
+                raise ScenarioError(f"issue {name!r} needs a list of values", path, line)
+            return DiscreteIssue(name, tuple(_value(v) for v in values))
+    except ScenarioError as exc:
+        raise ScenarioError(exc.reason, path, line) from None
+    raise ScenarioError(f"issue type {kind!r} is not supported", path, line)
+
+
+def _value(v: Any) -> Value:
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        return str(v)
+    return v
+
+
+def read_negmas_ufun(
+    path: str | Path, space: OutcomeSpace, name: str | None = None
+) -> tuple[Party, list[str]]:
+    """One NegMAS utility function file as a :class:`Party`."""
+    data, text = read_yaml_data(path)
+    if not isinstance(data, dict) or data.get("type") not in UFUN_TYPES:
+        kind = data.get("type") if isinstance(data, dict) else type(data).__name__
+        raise ScenarioError(f"unsupported NegMAS utility function type {kind!r}", path, 1)
+    discount: float | None = None
+    reserved = data.get("reserved_value")
+    body: Any = data
+    if data["type"] == "ExpDiscountedUFun":
+        body = data.get("ufun")
+        d = _float(data.get("discount", 1.0), "discount", text, path)
+        discount = d if 0.0 < d < 1.0 else None
+        if not isinstance(body, dict) or body.get("type") != "LinearAdditiveUtilityFunction":
+            raise ScenarioError("ExpDiscountedUFun must wrap a linear-additive ufun", path, 1)
+        if reserved is None:
+            reserved = body.get("reserved_value")
+    utility = _linear_additive(body, space, text, path)
+    reservation = _float(reserved if reserved is not None else 0.0, "reserved_value", text, path)
+    warnings: list[str] = []
+    total = sum(utility.weights)
+    if abs(total - 1.0) > 1e-6:
+        warnings.append(f"{path}:{_line(text, 'weights')}: weights sum to {total:.4g}")
+    return Party(name or Path(path).stem, utility, reservation, discount, str(path)), warnings
+
+
+def _float(raw: Any, what: str, text: str, path: str | Path) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ScenarioError(f"{what} {raw!r} is not a number", path, _line(text, what)) from None
+    if math.isnan(value):
+        raise ScenarioError(f"{what} is not a number", path, _line(text, what))
+    return value
+
+
+def _linear_additive(
+    body: dict[str, Any], space: OutcomeSpace, text: str, path: str | Path
+) -> LinearAdditive:
+    values = body.get("values")
+    if isinstance(values, dict):
+        values = [values.get(n) for n in space.names]
+    if not isinstance(values, list) or len(values) != len(space.issues):
+        raise ScenarioError(
+            f"'values' must give one function per issue ({len(space.issues)})",
+            path,
+            _line(text, "values"),
+        )
+    weights = body.get("weights")
+    if weights is None:
+        weights = [1.0] * len(space.issues)
+    if isinstance(weights, dict):
+        weights = [weights.get(n, 0.0) for n in space.names]
+    if not isinstance(weights, list) or len(weights) != len(space.issues):
+        raise ScenarioError(
+            "'weights' must give one weight per issue", path, _line(text, "weights")
+        )
+    vfs = tuple(
+        _table(spec, issue, text, path) for spec, issue in zip(values, space.issues, strict=True)
+    )
+    w = tuple(_float(x, "weights", text, path) for x in weights)
+    return LinearAdditive(w, vfs)
+
+
+def _table(spec: Any, issue: Issue, text: str, path: str | Path) -> TableValue:
+    if not isinstance(spec, dict) or spec.get("type", "TableFun") != "TableFun":
+        kind = spec.get("type") if isinstance(spec, dict) else spec
+        raise ScenarioError(
+            f"value function {kind!r} of issue {issue.name!r} is not supported",
+            path,
+            _line(text, "values"),
+        )
+    mapping = spec.get("mapping")
+    if not isinstance(mapping, dict):
+        raise ScenarioError(
+            f"TableFun of issue {issue.name!r} has no mapping", path, _line(text, "mapping")
+        )
+    known = {str(v) for v in issue.values}  # type: ignore[union-attr]
+    unknown = [k for k in mapping if str(k) not in known]
+    if unknown:
+        raise ScenarioError(
+            f"value {unknown[0]!r} of issue {issue.name!r} is not in the outcome space",
+            path,
+            _line(text, f"{unknown[0]}:"),
+        )
+    return TableValue({_value(k): _float(v, "mapping", text, path) for k, v in mapping.items()})
