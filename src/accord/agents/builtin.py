@@ -1,5 +1,5 @@
 """Imports every built-in agent module so that its ``@register`` decorators run."""
 
-from accord.agents import simple, time_based
+from accord.agents import aspiration, boa, micro, nash_seeking, simple, time_based, tit_for_tat
 
-__all__ = ["simple", "time_based"]
+__all__ = ["aspiration", "boa", "micro", "nash_seeking", "simple", "time_based", "tit_for_tat"]

@@ -1,0 +1,65 @@
+"""Aspiration-level concession: the agent's aspiration falls from its best utility to its
+floor along a power curve in time."""
+
+from __future__ import annotations
+
+from accord.agents.base import AgentBase
+from accord.agents.pool import UtilityCache, floor_utility, position_at_least
+from accord.agents.registry import register
+from accord.errors import AgentError
+from accord.mechanisms.protocol import Response
+from accord.mechanisms.view import AgentView
+
+#: Named aspiration curves and their exponents β in ``a(t) = floor + (best − floor)(1 − t^β)``.
+CURVES = {"boulware": 4.0, "linear": 1.0, "conceder": 0.25}
+
+
+@register("aspiration")
+class Aspiration(AgentBase):
+    """Aspiration agent: its aspiration a(t) = floor + (best − floor)·(1 − t^β) falls with time.
+
+    ``curve`` is ``boulware`` (β = 4, holds out), ``linear`` (β = 1), ``conceder`` (β = 0.25)
+    or a number β > 0. The floor is its reservation value (or its worst utility when that is
+    higher). It offers the outcome nearest above its aspiration (bisection in its presorted
+    pool) and accepts an offer worth at least its aspiration or at least its own next offer.
+    On spaces too large to enumerate it searches its candidate pool (a seeded sample).
+
+    Reference: D. G. Pruitt (1981), *Negotiation Behavior*, Academic Press (aspiration level
+    and its concession over time); the aspiration curve of Y. Mohammad, S. Nakadai,
+    A. Greenwald (2021), "NegMAS: a platform for automated negotiations", PRIMA 2020,
+    LNCS 12568, Springer, 343–351.
+    """
+
+    def __init__(self, curve: str = "boulware"):
+        self.curve = str(curve)
+        if self.curve in CURVES:
+            self.beta = CURVES[self.curve]
+        else:
+            try:
+                self.beta = float(self.curve)
+            except ValueError:
+                raise AgentError("aspiration", f"unknown curve {curve!r}") from None
+        if not self.beta > 0:
+            raise AgentError("aspiration", f"curve exponent must be positive, got {self.beta}")
+
+    def start(self, view: AgentView) -> None:
+        super().start(view)
+        self._utility = UtilityCache(view.preferences)
+
+    def aspiration(self, t: float) -> float:
+        p = self.view.preferences
+        lo = floor_utility(p)
+        return lo + (p.best - lo) * (1.0 - t**self.beta)
+
+    def propose(self, view: AgentView) -> int | None:
+        p = view.preferences
+        return p.outcome_at(position_at_least(p, self.aspiration(view.time)))
+
+    def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
+        p = view.preferences
+        u = self._utility(offer)
+        level = self.aspiration(view.time)
+        mine = p.sorted_utilities[position_at_least(p, level)]
+        if u >= p.reservation and (u >= level or u >= mine):
+            return Response.ACCEPT
+        return Response.REJECT
