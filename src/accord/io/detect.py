@@ -155,7 +155,11 @@ def _probe_json(folder: Path, files: list[Path], hint: Path | None) -> _Folder |
 def _probe_negmas(files: list[Path], hint: Path | None) -> _Folder | None:
     domains, profiles = [], []
     for f in files:
-        data, _ = negmas_yaml.read_yaml_data(f)
+        try:
+            data, _ = negmas_yaml.read_yaml_data(f)
+        except ScenarioError:
+            profiles.append(f)  # reported when read as a profile
+            continue
         kind = data.get("type") if isinstance(data, dict) else None
         if kind in negmas_yaml.SPACE_TYPES or (
             isinstance(data, dict) and "issues" in data and kind is None
@@ -228,6 +232,7 @@ def save(scenario: Scenario, path: str | Path, fmt: Format | str) -> SaveResult:
         if p.suffix.lower() not in (".yaml", ".yml"):
             p.mkdir(parents=True, exist_ok=True)
             p = p / f"{scenario.name}.yaml"
+        p.parent.mkdir(parents=True, exist_ok=True)
         yaml_format.dump_yaml(scenario, p)
         return SaveResult((p,))
     raise ScenarioError(f"unknown format {fmt!r}; use 'genius', 'geniusweb' or 'yaml'")

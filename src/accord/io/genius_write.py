@@ -22,7 +22,7 @@ from accord.preferences.utility import HyperRectangleUtility, LinearAdditive
 from accord.preferences.values import AffineValue, TriangularValue, ValueFunction
 from accord.scenario import Party, Scenario
 
-_SAFE = re.compile(r"^[\w.+-][\w .+()-]*$")
+_UNSAFE = re.compile(r"[/\\\x00-\x1f]|^$")
 
 
 def num(x: float) -> str:
@@ -37,7 +37,7 @@ def num(x: float) -> str:
 
 def file_stem(name: str, what: str) -> str:
     """``name`` if it is usable as a file name, else :class:`ScenarioError`."""
-    if not _SAFE.match(name) or name in (".", ".."):
+    if name.strip() != name or name in (".", "..") or _UNSAFE.search(name):
         raise ScenarioError(f"{what} name {name!r} cannot be used as a file name")
     return name
 
@@ -168,11 +168,12 @@ def _items_xml(
     party: Party, issue: Issue, vf: ValueFunction, weight: float
 ) -> tuple[list[str], float]:
     table = vf.table(issue)
-    if table.size and float(table.min()) < 0.0:
-        raise ScenarioError(
-            f"party {party.name!r}, issue {issue.name!r}: GENIUS cannot express negative values"
-        )
     top = float(table.max()) if table.size else 0.0
+    if top <= 0.0 and table.size and float(table.min()) < 0.0:
+        raise ScenarioError(
+            f"party {party.name!r}, issue {issue.name!r}: GENIUS cannot express values that "
+            "are all negative"
+        )
     scale = 1.0 / top if top > 0 else 1.0
     values = issue.values if not isinstance(issue, RealIssue) else ()
     items = [
