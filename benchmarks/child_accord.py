@@ -62,19 +62,65 @@ def frontier_points(pareto: Any) -> np.ndarray:
     return np.asarray([r for r in rows if r is not None], dtype=float)
 
 
-def frontier_only(folder: str) -> dict[str, Any]:
-    from accord.analysis import pareto_frontier  # type: ignore[attr-defined]
+def frontier_function() -> tuple[str, Any]:
+    """The scenario-level frontier function ``accord.analysis`` exports, else the enumeration
+    building blocks (``utility_chunks`` streamed into ``pareto_chunked``)."""
+    import accord.analysis as an
 
+    for name in ("pareto_frontier", "frontier"):
+        fn = getattr(an, name, None)
+        if callable(fn):
+            return f"accord.analysis.{name}", fn
+    from accord.analysis.enumeration import utility_chunks
+    from accord.analysis.pareto import pareto_chunked
+
+    def chunked(scenario: Any) -> Any:
+        return pareto_chunked(utility_chunks(scenario))[0]
+
+    return "pareto_chunked(utility_chunks(scenario))", chunked
+
+
+def frontier_only(folder: str) -> dict[str, Any]:
+    name, fn = frontier_function()
+    t = time.perf_counter()
     scenario = load_path(folder)
-    front = pareto_frontier(scenario)
-    return {"frontier_size": len(front), "outcomes": str(scenario.space.size)}
+    load_s = time.perf_counter() - t
+    front = fn(scenario)
+    front = getattr(front, "utilities", front)
+    return {
+        "frontier_size": len(front),
+        "outcomes": str(scenario.space.size),
+        "function": name,
+        "load_s": load_s,
+    }
+
+
+def negmas_convention(scenario: Any, frontier: np.ndarray) -> dict[str, Any] | None:
+    """Solutions on accord's frontier with NegMAS's disagreement point max(r, worst)."""
+    from accord.analysis import bargaining as bs
+    from accord.preferences import LinearAdditive
+
+    funcs = [p.utility for p in scenario.parties]
+    if not all(isinstance(f, LinearAdditive) for f in funcs) or len(frontier) == 0:
+        return None
+    worst = np.array([f.best_worst(scenario.space)[1] for f in funcs])
+    d = np.maximum(np.asarray(scenario.reservations, dtype=float), worst)
+    out: dict[str, Any] = {"d": d.tolist()}
+    for name in ("nash", "egalitarian", "equal_gains", "utilitarian"):
+        i = getattr(bs, name)(frontier, d)
+        out[name] = None if i is None else frontier[i].tolist()
+    return out
 
 
 def full(folder: str) -> tuple[dict[str, Any], np.ndarray]:
+    t = time.perf_counter()
     scenario = load_path(folder)
-    d = analyze(scenario).to_dict()
+    load_s = time.perf_counter() - t
+    result = analyze(scenario)
+    d = result.to_dict()
     pts = frontier_points(d["pareto"])
     out: dict[str, Any] = {
+        "load_s": load_s,
         "outcomes": str(d.get("outcomes", scenario.space.size)),
         "parties": list(d.get("parties", scenario.party_names)),
         "exact": d.get("exact"),
@@ -87,6 +133,7 @@ def full(folder: str) -> tuple[dict[str, Any], np.ndarray]:
     }
     for key in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
         out[key] = utils_of(d.get(key))
+    out["_scenario"] = scenario
     return out, pts
 
 
@@ -120,6 +167,9 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown measurement {what!r}")
     e2e = time.perf_counter() - t1
+    scenario = out.pop("_scenario", None)
+    if what == "analyze" and pts is not None:
+        out["negmas_convention"] = negmas_convention(scenario, pts)
     if what == "corpus" and pts is not None:
         out.update(reference_check(folder, pts))
     out.update(

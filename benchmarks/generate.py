@@ -1,106 +1,52 @@
-"""The benchmark scenarios of ``../shared/anchors/negmas/bench_pareto.py``, written as GENIUS XML.
+"""The benchmark scenarios of ``../shared/anchors/negmas/bench_pareto.py``, as GENIUS XML files.
 
 Two parties, ``k`` discrete issues with 10 values each (``10**k`` outcomes). For each party the
-draws are exactly those of the anchor: ``r = numpy.random.default_rng(seed)`` (seed 1 for party
-A, 2 for party B), ``w = r.random(k); w /= w.sum()``, then one table ``r.random(10)`` per issue.
-Reservation value 0, no discounting.
-
-GENIUS divides a discrete evaluation by the largest evaluation of its issue, and NegMAS 0.16
-does not, so the files are written in the normal form on which both readings agree: per issue
-the evaluations are ``table / table.max()`` (largest exactly 1) and the weights are
-``w * table.max()`` renormalised to sum 1. Each party's utility is then the anchor's utility
-times a positive constant (``1 / sum_j w_j * max_j``, reported as ``scale``), so the Pareto
-frontier is the same set of outcomes and the Nash and Kalai-Smorodinsky outcomes are the same.
+draws are exactly the anchor's: ``r = numpy.random.default_rng(seed)`` (seed 1 for party A, 2
+for party B), ``w = r.random(k); w /= w.sum()``, then one value table ``r.random(10)`` per issue;
+reservation value 0, no discounting. The scenario is built in code from ``accord.outcomes`` /
+``accord.preferences`` and written with ``accord.io.save(scenario, folder, "genius")``, which
+writes each table as ``t / max(t)`` with weight ``w * max(t)`` (GENIUS divides evaluations by
+their maximum), so both accord and NegMAS read back exactly the anchor's utilities.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from accord.io import save
+from accord.outcomes import DiscreteIssue, OutcomeSpace
+from accord.preferences import LinearAdditive, TableValue
+from accord.scenario import Party, Scenario
+
 NVALS = 10
-SEEDS = (1, 2)
-PARTY_NAMES = ("A", "B")
+PARTIES = (("A", 1), ("B", 2))
 
 
-@dataclass(frozen=True)
-class Profile:
-    """One party's normal-form linear-additive profile (what goes into the file)."""
-
-    name: str
-    weights: np.ndarray  # (k,), sums to 1
-    tables: np.ndarray  # (k, NVALS), each row's max is exactly 1
-    scale: float  # file utility = scale * anchor utility
-
-
-def draw(k: int, seed: int, name: str) -> Profile:
-    """The anchor's draws for one party, in GENIUS normal form."""
+def utility(k: int, seed: int) -> LinearAdditive:
+    """One party's linear-additive utility, drawn exactly as the anchor draws it."""
     r = np.random.default_rng(seed)
     w = r.random(k)
     w /= w.sum()
-    vals = np.array([r.random(NVALS) for _ in range(k)])
-    maxima = vals.max(axis=1)
-    raw = w * maxima
-    total = float(raw.sum())
-    return Profile(name, raw / total, vals / maxima[:, None], 1.0 / total)
+    tables = [r.random(NVALS) for _ in range(k)]
+    values = tuple(TableValue({f"v{v}": float(t[v]) for v in range(NVALS)}) for t in tables)
+    return LinearAdditive(tuple(float(x) for x in w), values)
 
 
-def profiles(k: int) -> tuple[Profile, Profile]:
-    a, b = (draw(k, s, n) for s, n in zip(SEEDS, PARTY_NAMES, strict=True))
-    return a, b
-
-
-def _issue_open(j: int) -> str:
-    return f'<issue index="{j + 1}" name="i{j}" vtype="discrete" type="discrete" etype="discrete">'
-
-
-def domain_xml(k: int, name: str) -> str:
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        "<negotiation_template>",
-        f'<utility_space number_of_issues="{k}">',
-        f'<objective index="0" description="" name="{name}" type="objective" etype="objective">',
-    ]
-    for j in range(k):
-        lines.append(_issue_open(j))
-        lines += [f'<item index="{v + 1}" value="v{v}"/>' for v in range(NVALS)]
-        lines.append("</issue>")
-    lines += ["</objective>", "</utility_space>", "</negotiation_template>", ""]
-    return "\n".join(lines)
-
-
-def profile_xml(p: Profile, name: str) -> str:
-    k = len(p.weights)
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        "<utility_space>",
-        f'<objective index="0" description="" name="{name}" type="objective" etype="objective">',
-    ]
-    for j in range(k):
-        lines.append(_issue_open(j))
-        lines += [
-            f'<item index="{v + 1}" value="v{v}" evaluation="{float(p.tables[j, v])!r}"/>'
-            for v in range(NVALS)
-        ]
-        lines.append("</issue>")
-    lines += [f'<weight index="{j + 1}" value="{float(p.weights[j])!r}"/>' for j in range(k)]
-    lines += ["</objective>", '<reservation value="0.0"/>', "</utility_space>", ""]
-    return "\n".join(lines)
+def scenario(k: int) -> Scenario:
+    space = OutcomeSpace(
+        tuple(DiscreteIssue(f"i{j}", tuple(f"v{v}" for v in range(NVALS))) for j in range(k))
+    )
+    parties = tuple(Party(name, utility(k, seed), reservation=0.0) for name, seed in PARTIES)
+    return Scenario(f"additive-1e{k}", space, parties)
 
 
 def write_genius(k: int, root: Path) -> Path:
-    """Write domain + two profiles for ``10**k`` outcomes into ``root/additive-1e{k}``."""
-    name = f"additive-1e{k}"
-    folder = root / name
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}-domain.xml").write_text(domain_xml(k, name))
-    for p in profiles(k):
-        (folder / f"{name}-{p.name}.xml").write_text(profile_xml(p, name))
+    """Write the ``10**k``-outcome scenario into ``root/additive-1e{k}`` (domain + 2 profiles)."""
+    folder = root / f"additive-1e{k}"
+    if folder.exists():
+        for old in folder.glob("*.xml"):
+            old.unlink()
+    save(scenario(k), folder, "genius")
     return folder
-
-
-def scales(k: int) -> tuple[float, float]:
-    a, b = profiles(k)
-    return a.scale, b.scale

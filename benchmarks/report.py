@@ -92,9 +92,8 @@ def size_table(rows: list[dict[str, Any]]) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        af, aa, nf, ns = (r.get(x) for x in ("accord_frontier", "accord_analyze", "negmas_pareto"))
-        aa = r.get("accord_analyze")
-        ns = r.get("negmas_stats")
+        af, aa = r.get("accord_frontier"), r.get("accord_analyze")
+        nf, ns = r.get("negmas_pareto"), r.get("negmas_stats")
         sizes = [
             str(m["first"].get("frontier_size")) if m and "first" in m else "—"
             for m in (aa, nf or ns)
@@ -109,11 +108,18 @@ def size_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def solution_agreement(rows: list[dict[str, Any]]) -> tuple[list[str], float | None]:
-    """accord ``analyze`` vs NegMAS ``calc_scenario_stats`` on the benchmark scenarios."""
+    """accord vs NegMAS ``calc_scenario_stats`` on the benchmark scenarios (utility points).
+
+    NegMAS measures gains from d = max(reservation, worst utility); accord's ``analyze`` from
+    the reservation (0 here). The comparison uses accord's bargaining functions on accord's
+    frontier with NegMAS's d (``negmas_convention`` of the child) under the name mapping
+    nash↔nash, egalitarian↔kalai, equal_gains↔ks, utilitarian↔max_welfare; accord's own
+    ``analyze`` answers are listed as well.
+    """
     pairs = {
         "nash": "nash",
-        "kalai_smorodinsky": "kalai_smorodinsky",
         "egalitarian": "egalitarian",
+        "equal_gains": "kalai_smorodinsky",
         "utilitarian": "utilitarian",
     }
     lines, worst = [], None
@@ -122,18 +128,26 @@ def solution_agreement(rows: list[dict[str, Any]]) -> tuple[list[str], float | N
         if not aa or not ns or "first" not in aa or "first" not in ns:
             continue
         a, n = aa["first"], ns["first"]
+        conv = a.get("negmas_convention") or {}
         diffs = []
         for ak, nk in pairs.items():
-            if a.get(ak) is None or not n.get(nk):
+            if conv.get(ak) is None or not n.get(nk):
                 diffs.append(f"{ak}: missing")
                 continue
-            d = min(float(np.max(np.abs(np.subtract(a[ak], p)))) for p in n[nk])
+            d = min(float(np.max(np.abs(np.subtract(conv[ak], p)))) for p in n[nk])
             worst = d if worst is None else max(worst, d)
             diffs.append(f"{ak} {d:.1e}")
         same = a.get("frontier_size") == n.get("frontier_size")
+        own = ", ".join(
+            f"{k} ({', '.join(f'{x:.4f}' for x in a[k])})"
+            for k in ("nash", "kalai_smorodinsky", "egalitarian")
+            if a.get(k)
+        )
         lines.append(
             f"- 1e{r['k']}: frontier size {'equal' if same else 'DIFFERENT'} "
-            f"({a.get('frontier_size')} / {n.get('frontier_size')}); max |Δ| " + ", ".join(diffs)
+            f"({a.get('frontier_size')} / {n.get('frontier_size')}); max |Δ| with NegMAS's d: "
+            + ", ".join(diffs)
+            + f"; accord `analyze` (d = 0): {own}"
         )
     return lines, worst
 
@@ -261,7 +275,10 @@ def render(data: dict[str, Any]) -> str:
         "",
         *import_lines(data),
         "",
-        "Same answers (accord `analyze` vs NegMAS `calc_scenario_stats`, utility points):",
+        "Same answers? accord vs NegMAS `calc_scenario_stats` (utility points; NegMAS measures",
+        "gains from d = max(reservation, worst outcome), so accord's bargaining functions are",
+        "run on accord's frontier with that d; `kalai_points` ↔ egalitarian, `ks_points` ↔",
+        "equal_gains — see `compare_negmas.py --mapping`):",
         "",
         *(agree_lines or ["- (no NegMAS stats measured)"]),
         "",
