@@ -30,8 +30,9 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# accord vs NegMAS side by side -> benchmarks/RESULTS.md; e.g. make bench BENCH_ARGS=--quick
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

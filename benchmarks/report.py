@@ -152,6 +152,32 @@ def solution_agreement(rows: list[dict[str, Any]]) -> tuple[list[str], float | N
     return lines, worst
 
 
+#: NegMAS at 1e6 in ../shared/anchors/negmas/README.md (scenario built in code there)
+ANCHOR_1E6 = {
+    "nash": (0.8727, 0.7920),
+    "egalitarian": (0.8044, 0.8218),
+    "kalai_smorodinsky": (0.8148, 0.8055),
+}
+
+
+def anchor_check(rows: list[dict[str, Any]]) -> list[str]:
+    """Do the files hold the anchor's scenario? NegMAS's 1e6 answers vs the anchor README."""
+    row = next((r for r in rows if r["k"] == 6), None)
+    ns = (row or {}).get("negmas_stats") or {}
+    if "first" not in ns:
+        return []
+    parts = []
+    for key, ref in ANCHOR_1E6.items():
+        got = ns["first"].get(key) or [[float("nan")] * 2]
+        parts.append(f"{key} ({got[0][0]:.4f}, {got[0][1]:.4f}) vs ({ref[0]}, {ref[1]})")
+    return [
+        "",
+        "NegMAS at 1e6 from the files vs the anchor README (built in code): "
+        + "; ".join(parts)
+        + ".",
+    ]
+
+
 def import_lines(data: dict[str, Any]) -> list[str]:
     imp: dict[str, list[float]] = {"accord": [], "negmas": []}
     for row in data["sizes"] + data["huge"]:
@@ -281,6 +307,7 @@ def render(data: dict[str, Any]) -> str:
         "equal_gains — see `compare_negmas.py --mapping`):",
         "",
         *(agree_lines or ["- (no NegMAS stats measured)"]),
+        *anchor_check(rows),
         "",
         "## accord only: huge additive spaces (exact Minkowski frontier)",
         "",
