@@ -4,8 +4,9 @@ the offers it makes (it never sees the opponent's preferences, only the public h
 The model is the frequency ("Hard-headed") model: an opponent tends to keep the values of the
 issues that matter to it and to offer its preferred values most often. So
 
-* each issue weight grows by ``learning_rate`` whenever the opponent repeats that issue's value
-  in two consecutive distinct offers (weights are then renormalised to sum to 1), and
+* an issue's weight is ``1 + learning_rate · (times the opponent kept that issue's value
+  between two consecutive distinct offers)``, normalised to sum to 1 (the increments are
+  accumulated, not renormalised after each offer, so early evidence is not forgotten), and
 * a value's estimated utility is ``((count + 1) / (max count + 1)) ** exponent``, its Laplace-
   smoothed offer frequency relative to the issue's most offered value.
 
@@ -30,12 +31,12 @@ from accord.outcomes.space import OutcomeSpace
 class FrequencyModel:
     """The frequency model of one opponent. Update it with each offer, in order."""
 
-    __slots__ = ("_last", "counts", "exponent", "learning_rate", "n_offers", "weights")
+    __slots__ = ("_last", "counts", "exponent", "kept", "learning_rate", "n_offers")
 
     def __init__(self, space: OutcomeSpace, learning_rate: float = 0.2, exponent: float = 1.0):
         radices = [int(r) for r in space.radices]
         self.counts = [np.zeros(r) for r in radices]
-        self.weights = np.full(len(radices), 1.0 / len(radices))
+        self.kept = np.zeros(len(radices))
         self.learning_rate = float(learning_rate)
         self.exponent = float(exponent)
         self.n_offers = 0
@@ -53,8 +54,13 @@ class FrequencyModel:
         same = last == d
         if same.all() or not same.any():
             return  # a repeated offer (or a change of everything) says nothing about weights
-        self.weights = self.weights + self.learning_rate * same
-        self.weights /= self.weights.sum()
+        self.kept += same
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Estimated issue weights (sum to 1)."""
+        w = 1.0 + self.learning_rate * self.kept
+        return w / w.sum()
 
     def value_utilities(self, issue: int) -> np.ndarray:
         """Estimated utility of every value of one issue, in [0, 1]."""
@@ -65,7 +71,7 @@ class FrequencyModel:
         """Estimated opponent utility of outcomes given as digits ``(n, k)``, in [0, 1]."""
         d = np.atleast_2d(digits)
         out = np.zeros(d.shape[0])
-        for j, w in enumerate(self.weights):
+        for j, w in enumerate(self.weights.tolist()):
             out += w * self.value_utilities(j)[d[:, j]]
         return out
 

@@ -27,24 +27,33 @@ def additive_scenario(
     parties: int = 2,
     seed: int = 0,
     reservation: float = 0.0,
+    opposed: bool = False,
     name: str | None = None,
 ) -> Scenario:
     """Random linear-additive scenario: integer issues ``0..r-1``, value tables scaled to [0, 1],
-    Dirichlet weights. Deterministic for a given seed."""
+    Dirichlet weights. ``opposed``: every other party's value tables are the first party's,
+    reversed (``1 − v``), so gains are traded only through the weights. Deterministic for a
+    given seed."""
     rng = np.random.default_rng(seed)
     space = OutcomeSpace(tuple(IntegerIssue(f"i{j}", 0, r - 1) for j, r in enumerate(radices)))
     out = []
+    first: list[np.ndarray] = []
     for k in range(parties):
         weights = rng.dirichlet(np.ones(len(radices)))
         values = []
-        for r in radices:
+        for j, r in enumerate(radices):
             t = rng.random(r)
             t = (t - t.min()) / (t.max() - t.min()) if r > 1 else np.ones(1)
+            if k == 0:
+                first.append(t)
+            elif opposed:
+                t = 1.0 - first[j]
             values.append(TableValue({v: float(x) for v, x in enumerate(t)}))
         utility = LinearAdditive(tuple(float(w) for w in weights), tuple(values))
         out.append(Party(f"p{k}", utility, reservation=reservation))
     size = int(np.prod([float(r) for r in radices]))
-    label = name or f"additive-{len(radices)}x{max(radices)}-{size:.0e}-s{seed}"
+    kind = "opposed" if opposed else "additive"
+    label = name or f"{kind}-{len(radices)}x{max(radices)}-{size:.0e}-s{seed}"
     return Scenario(label, space, tuple(out))
 
 
