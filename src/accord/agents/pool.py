@@ -35,8 +35,9 @@ def window_positions(last: int, width: int = WINDOW) -> np.ndarray:
     (nearest ``last``) plus evenly spaced ones across the better part of the pool."""
     if last + 1 <= width:
         return np.arange(last + 1, dtype=np.int64)
-    near = np.arange(last - width // 2 + 1, last + 1, dtype=np.int64)
-    spread = np.linspace(0, last - width // 2, width - width // 2).astype(np.int64)
+    n_near = max(width // 2, 1)
+    near = np.arange(last - n_near + 1, last + 1, dtype=np.int64)
+    spread = np.linspace(0, last - n_near, width - n_near).astype(np.int64)
     return np.unique(np.concatenate([spread, near]))
 
 
