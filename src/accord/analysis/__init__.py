@@ -1,0 +1,53 @@
+"""Exact, fast analysis of scenarios: Pareto frontiers, bargaining solutions, ZOPA, opposition.
+
+``analyze(scenario)`` picks the method; the pure functions work on utility arrays.
+"""
+
+from accord.analysis.bargaining import (
+    egalitarian,
+    equal_gains,
+    ideal_point,
+    individually_rational,
+    kalai_smorodinsky,
+    nash,
+    opposition,
+    utilitarian,
+    zopa_count,
+)
+from accord.analysis.enumeration import utility_chunks
+from accord.analysis.minkowski import MinkowskiFrontier, minkowski_frontier
+from accord.analysis.nonlinear import NonlinearFrontier, hyperrectangle_frontier
+from accord.analysis.pareto import (
+    dominated_by,
+    is_dominated,
+    pareto_chunked,
+    pareto_indices,
+    pareto_mask,
+)
+from accord.analysis.report import Analysis, Solution, Timings, analyze
+
+__all__ = [
+    "Analysis",
+    "MinkowskiFrontier",
+    "NonlinearFrontier",
+    "Solution",
+    "Timings",
+    "analyze",
+    "dominated_by",
+    "egalitarian",
+    "equal_gains",
+    "hyperrectangle_frontier",
+    "ideal_point",
+    "individually_rational",
+    "is_dominated",
+    "kalai_smorodinsky",
+    "minkowski_frontier",
+    "nash",
+    "opposition",
+    "pareto_chunked",
+    "pareto_indices",
+    "pareto_mask",
+    "utilitarian",
+    "utility_chunks",
+    "zopa_count",
+]
