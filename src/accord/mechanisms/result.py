@@ -67,3 +67,23 @@ class NegotiationResult:
 
 def _finite(x: float) -> float | None:
     return float(x) if x == x and abs(x) != float("inf") else None
+
+
+def summarize(results: list[NegotiationResult]) -> dict[str, Any]:
+    """Agreement rate, mean utilities and mean rounds over repeated negotiations."""
+    if not results:
+        return {"runs": 0}
+    n = len(results)
+    parties = results[0].parties
+    agreed = [r for r in results if r.agreed]
+    means = [sum(r.utilities[i] for r in results) / n for i in range(len(parties))]
+    return {
+        "runs": n,
+        "parties": list(parties),
+        "agents": list(results[0].agents),
+        "agreement_rate": len(agreed) / n,
+        "mean_utilities": [_finite(u) for u in means],
+        "mean_rounds": sum(r.rounds for r in results) / n,
+        "failures": sum(1 for r in results if r.failed is not None),
+        "seeds": [r.seed for r in results],
+    }

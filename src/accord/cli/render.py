@@ -1,0 +1,84 @@
+"""Rich rendering of CLI results (from their JSON-able dicts, so text and --json agree)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+SOLUTIONS = (
+    ("nash", "Nash"),
+    ("kalai_smorodinsky", "Kalai–Smorodinsky"),
+    ("egalitarian", "Egalitarian"),
+    ("utilitarian", "Utilitarian"),
+)
+
+
+def _num(x: Any) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.4f}"
+    if isinstance(x, int) and abs(x) >= 10**7:
+        return f"{x:.3e}"
+    return f"{x:,}" if isinstance(x, int) else str(x)
+
+
+def render_analysis(console: Console, data: dict[str, Any]) -> None:
+    """Readable summary of ``Analysis.to_dict()``."""
+    outcomes = data.get("outcomes")
+    exact = "exact" if data.get("exact") else "approximate"
+    console.print(
+        f"[bold]{data.get('scenario')}[/]: {len(data.get('issues', []))} issues, "
+        f"{_num(outcomes) if outcomes is not None else 'continuous'} outcomes, "
+        f"{len(data['parties'])} parties"
+    )
+    console.print(f"method: {data.get('method')} ({exact})")
+    parties = Table(title="Parties", title_justify="left")
+    parties.add_column("party")
+    parties.add_column("reservation", justify="right")
+    for p in data["parties"]:
+        parties.add_row(str(p["name"]), _num(p["reservation"]))
+    console.print(parties)
+    console.print(
+        f"Pareto frontier: {len(data['pareto'])} points   "
+        f"ZOPA: {_num(data.get('zopa_outcomes'))} outcomes   "
+        f"opposition: {_num(data.get('opposition'))}"
+    )
+    names = [str(p["name"]) for p in data["parties"]]
+    table = Table(title="Bargaining solutions", title_justify="left")
+    table.add_column("solution")
+    for n in names:
+        table.add_column(n, justify="right")
+    table.add_column("package")
+    for key, label in SOLUTIONS:
+        sol = data.get(key)
+        if sol is None:
+            table.add_row(label, *["—"] * len(names), "no individually rational outcome")
+            continue
+        package = ", ".join(f"{k}={v}" for k, v in sol["outcome"].items())
+        table.add_row(label, *[_num(u) for u in sol["utilities"]], package)
+    console.print(table)
+    for w in data.get("warnings", []):
+        console.print(f"warning: {w}", style="yellow", markup=False, highlight=False)
+    t = data.get("timings", {})
+    parts = [f"{k} {v * 1000:.1f} ms" for k, v in t.items() if isinstance(v, int | float)]
+    if parts:
+        console.print("timings: " + ", ".join(parts), style="dim")
+
+
+def render_scenarios(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Packaged scenarios", title_justify="left")
+    for col in ("name", "parties", "issues", "outcomes", "description"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        outcomes = r["outcomes"]
+        table.add_row(
+            r["name"],
+            ", ".join(r["parties"]),
+            str(r["issues"]),
+            _num(outcomes) if outcomes is not None else "continuous",
+            r["description"],
+        )
+    console.print(table)
