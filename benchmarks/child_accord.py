@@ -5,7 +5,8 @@ Usage: ``child_accord.py {frontier|analyze|corpus} FOLDER``. Prints one JSON lin
 Timing starts before the imports (reported as ``import_s``); ``e2e_s`` runs from reading the
 scenario files (``accord.io.load_path``) to the final result:
 
-* ``frontier``: the Pareto frontier alone.
+* ``frontier``: the Pareto frontier alone: ``accord.analysis.pareto_chunked`` over
+  ``accord.analysis.utility_chunks(scenario)`` (utilities streamed in chunks).
 * ``analyze``: ``accord.analysis.analyze`` — frontier, Nash, Kalai-Smorodinsky, egalitarian,
   utilitarian, ZOPA and opposition.
 * ``corpus``: ``analyze`` on a corpus folder; then, outside the timed region, every point of the
@@ -27,7 +28,7 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from accord.analysis import analyze  # noqa: E402
+from accord.analysis import analyze, pareto_chunked, utility_chunks  # noqa: E402
 from accord.io import load_path  # noqa: E402
 
 IMPORT_S = time.perf_counter() - T0
@@ -62,37 +63,12 @@ def frontier_points(pareto: Any) -> np.ndarray:
     return np.asarray([r for r in rows if r is not None], dtype=float)
 
 
-def frontier_function() -> tuple[str, Any]:
-    """The scenario-level frontier function ``accord.analysis`` exports, else the enumeration
-    building blocks (``utility_chunks`` streamed into ``pareto_chunked``)."""
-    import accord.analysis as an
-
-    for name in ("pareto_frontier", "frontier"):
-        fn = getattr(an, name, None)
-        if callable(fn):
-            return f"accord.analysis.{name}", fn
-    from accord.analysis.enumeration import utility_chunks
-    from accord.analysis.pareto import pareto_chunked
-
-    def chunked(scenario: Any) -> Any:
-        return pareto_chunked(utility_chunks(scenario))[0]
-
-    return "pareto_chunked(utility_chunks(scenario))", chunked
-
-
 def frontier_only(folder: str) -> dict[str, Any]:
-    name, fn = frontier_function()
     t = time.perf_counter()
     scenario = load_path(folder)
     load_s = time.perf_counter() - t
-    front = fn(scenario)
-    front = getattr(front, "utilities", front)
-    return {
-        "frontier_size": len(front),
-        "outcomes": str(scenario.space.size),
-        "function": name,
-        "load_s": load_s,
-    }
+    front, _ = pareto_chunked(utility_chunks(scenario))
+    return {"frontier_size": len(front), "outcomes": str(scenario.space.size), "load_s": load_s}
 
 
 def negmas_convention(scenario: Any, frontier: np.ndarray) -> dict[str, Any] | None:
