@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/accord analyze laptop-purchase
+	$(BIN)/accord analyze job-offer --plot job-offer.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -9,7 +9,7 @@ from rich.table import Table
 
 SOLUTIONS = (
     ("nash", "Nash"),
-    ("kalai_smorodinsky", "Kalai–Smorodinsky"),
+    ("kalai_smorodinsky", "KS"),
     ("egalitarian", "Egalitarian"),
     ("utilitarian", "Utilitarian"),
 )
@@ -47,21 +47,30 @@ def render_analysis(console: Console, data: dict[str, Any]) -> None:
         f"opposition: {_num(data.get('opposition'))}"
     )
     names = [str(p["name"]) for p in data["parties"]]
-    table = Table(title="Bargaining solutions", title_justify="left")
-    table.add_column("solution")
-    for n in names:
-        table.add_column(n, justify="right")
-    table.add_column("package")
-    for key, label in SOLUTIONS:
-        sol = data.get(key)
-        if sol is None:
-            table.add_row(label, *["—"] * len(names), "no individually rational outcome")
-            continue
-        package = ", ".join(f"{k}={v}" for k, v in sol["outcome"].items())
-        table.add_row(label, *[_num(u) for u in sol["utilities"]], package)
-    console.print(table)
+    found = [(key, label, data[key]) for key, label in SOLUTIONS if data.get(key) is not None]
+    missing = [label for key, label in SOLUTIONS if data.get(key) is None]
+    if found:
+        table = Table(
+            title="Bargaining solutions",
+            title_justify="left",
+            caption="KS = Kalai–Smorodinsky; all relative to the reservation values",
+            caption_justify="left",
+        )
+        table.add_column("", no_wrap=True)
+        for _, label, _ in found:
+            table.add_column(label, justify="right")
+        for i, n in enumerate(names):
+            table.add_row(f"u({n})", *[_num(sol["utilities"][i]) for _, _, sol in found])
+        table.add_section()
+        for issue in data.get("issues", []):
+            table.add_row(str(issue), *[str(sol["outcome"].get(issue, "")) for _, _, sol in found])
+        console.print(table)
+    if missing:
+        console.print(f"no individually rational outcome, so no {', '.join(missing)} solution")
     for w in data.get("warnings", []):
-        console.print(f"warning: {w}", style="yellow", markup=False, highlight=False)
+        console.print(
+            f"warning: {w}", style="yellow", markup=False, highlight=False, soft_wrap=True
+        )
     t = data.get("timings", {})
     parts = [f"{k} {v * 1000:.1f} ms" for k, v in t.items() if isinstance(v, int | float)]
     if parts:
