@@ -47,7 +47,7 @@ def _add(agent_id: str, factory: Callable[..., Agent], builtin: bool) -> None:
     if agent_id in _REGISTRY:
         raise AgentError(agent_id, "an agent with this id is already registered")
     doc = inspect.getdoc(factory) or ""
-    summary = doc.strip().splitlines()[0] if doc.strip() else ""
+    summary = " ".join(doc.strip().split("\n\n")[0].split()) if doc.strip() else ""
     _REGISTRY[agent_id] = AgentInfo(agent_id, factory, summary, doc, builtin)
 
 

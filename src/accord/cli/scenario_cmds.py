@@ -81,7 +81,7 @@ def scenarios(
                 "parties": list(sc.party_names),
                 "issues": len(sc.space.issues),
                 "outcomes": sc.space.size,
-                "description": " ".join(sc.description.split()),
+                "description": " ".join(sc.description.split()).split(". ")[0].rstrip(".") + ".",
             }
         )
     if json_out:
