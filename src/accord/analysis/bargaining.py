@@ -43,7 +43,8 @@ Opposition (distance of a reference point from the "everybody fully satisfied" p
 
 * ``"geniusweb"`` (accord's default, Baarslag's "opposition"): from the ``equal_gains`` point of
   the frontier with ``r = 0`` and ideal 1 (i.e. the frontier point minimising ``max u - min u``).
-* ``"negolog"``: from the ``utilitarian`` point (max ``Σ u``, ties: largest party-1 utility).
+* ``"negolog"``: from the ``utilitarian`` point (max ``Σ u``, ties: largest party-1 utility),
+  with sums compared exactly as NegoLog does (no tie tolerance: 0.825 + 0.52 < 0.785 + 0.56).
 * NegMAS's ``opposition_level`` (min distance of any outcome from the ideal point) is different
   again and not reproduced here.
 """
@@ -90,13 +91,15 @@ def individually_rational(points: np.ndarray, reservations: np.ndarray | None) -
     return np.asarray((pts >= r).all(axis=1))
 
 
-def _argbest(score: np.ndarray, pts: np.ndarray, candidates: np.ndarray) -> int | None:
+def _argbest(
+    score: np.ndarray, pts: np.ndarray, candidates: np.ndarray, tie: float = _TIE
+) -> int | None:
     """Index (into pts) of the best score among candidates; ties -> lexicographically largest."""
     if candidates.size == 0:
         return None
     s = score[candidates]
     best = float(s.max())
-    tied = candidates[s >= best - _TIE * max(1.0, abs(best))]
+    tied = candidates[s >= best - tie * max(1.0, abs(best))]
     sub = pts[tied]
     keys = tuple(sub[:, j] for j in range(sub.shape[1] - 1, -1, -1))
     return int(tied[np.lexsort(keys)[-1]])
@@ -179,7 +182,8 @@ def opposition(
         score = -(pts.max(axis=1) - pts.min(axis=1))
         idx = _argbest(score, pts, np.arange(pts.shape[0]))
     elif convention == "negolog":
-        idx = _argbest(pts.sum(axis=1), pts, np.arange(pts.shape[0]))
+        # NegoLog compares float sums exactly (first maximum in descending party-1 order)
+        idx = _argbest(pts[:, 0] + pts[:, 1:].sum(axis=1), pts, np.arange(pts.shape[0]), 0.0)
     else:
         raise AccordError(f"unknown opposition convention {convention!r}")
     if idx is None:

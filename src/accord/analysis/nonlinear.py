@@ -77,7 +77,7 @@ def _raw_terms(
         if not isinstance(f, HyperRectangleUtility):
             raise AccordError(f"party {party.name!r} does not have a hyper-rectangle utility")
         for rect, masks in zip(f.rectangles, f.masks(scenario.space), strict=True):
-            w = float(rect.utility) / float(f.max_utility)
+            w = float(rect.utility)  # raw units: sums of integer weights stay exact
             live = {i: m for i, m in masks if not m.all()}
             if w == 0 or any(not m.any() for m in live.values()):
                 continue
@@ -200,12 +200,15 @@ def _prunable(opt: np.ndarray, stair: np.ndarray, incumbent: np.ndarray) -> np.n
 def _beam(opt: np.ndarray, width: int, directions: int = 16) -> np.ndarray:
     """Indices of about ``width`` states, the best along several weighted directions."""
     per = max(1, width // directions)
+    top = np.abs(opt).max(axis=0)
+    norm = opt / np.where(top > 0, top, 1.0)  # parties on comparable scales
     keep = []
     for lam in np.linspace(0.0, 1.0, directions):
-        score = lam * opt[:, 0] + (1.0 - lam) * opt[:, 1]
-        keep.append(
-            np.argpartition(-score, per - 1)[:per] if per < score.size else np.arange(score.size)
-        )
+        score = lam * norm[:, 0] + (1.0 - lam) * norm[:, 1]
+        if per < score.size:
+            keep.append(np.argpartition(-score, per - 1)[:per])
+        else:
+            keep.append(np.arange(score.size))
     return np.unique(np.concatenate(keep))
 
 
@@ -283,6 +286,11 @@ def _run(
     choices: list[np.ndarray] = []
     peak = 1
     for level in range(len(prob.order)):
+        if deadline is not None and (
+            time.perf_counter() > deadline
+            or st.util.shape[0] * prob.cells[prob.order[level]].size > 16 * cap
+        ):
+            return None
         st, parent, cell, opt = _expand(prob, tab, st, level)
         keep = _dedupe(st)
         if incumbent.shape[0]:
@@ -304,52 +312,66 @@ def _run(
     return _Run(st.util, digits, peak)
 
 
-def _cell_eval(prob: _Problem, cells: np.ndarray) -> np.ndarray:
-    """Utilities ``(n, 2)`` of outcomes given as cell indices ``(n, issues)``."""
-    u = np.tile(prob.constant, (cells.shape[0], 1))
-    for t in prob.terms:
+def _contrib(prob: _Problem, terms: tuple[int, ...], cells: np.ndarray) -> np.ndarray:
+    """Utility ``(n, 2)`` that the given terms add to outcomes given as cell indices."""
+    u = np.zeros((cells.shape[0], 2))
+    for t in terms:
+        term = prob.terms[t]
         sat = np.ones(cells.shape[0], dtype=bool)
-        for i, m in zip(t.issues, t.masks, strict=True):
+        for i, m in zip(term.issues, term.masks, strict=True):
             sat &= m[cells[:, i]]
-        u[:, t.party] += t.weight * sat
+        u[:, term.party] += term.weight * sat
     return u
 
 
-def _neighbours(prob: _Problem, src: np.ndarray, pairs: tuple[tuple[int, int], ...]) -> np.ndarray:
-    """Every outcome differing from a row of ``src`` on one issue (or on one of ``pairs``)."""
-    sizes = [c.size for c in prob.cells]
-    out = []
+def _moves(prob: _Problem, pairs: bool) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Move groups: (issues changed together, terms whose satisfaction may change)."""
+    touch: dict[int, set[int]] = {}
+    for t, term in enumerate(prob.terms):
+        for i in term.issues:
+            touch.setdefault(i, set()).add(t)
     if not pairs:
-        for i, size in enumerate(sizes):
-            for c in range(size if size > 1 else 0):
-                x = src.copy()
-                x[:, i] = c
-                out.append(x)
-    for a, b in pairs:
-        grid = np.stack(np.meshgrid(np.arange(sizes[a]), np.arange(sizes[b])), -1).reshape(-1, 2)
-        x = np.repeat(src, grid.shape[0], axis=0)
-        x[:, a] = np.tile(grid[:, 0], src.shape[0])
-        x[:, b] = np.tile(grid[:, 1], src.shape[0])
-        out.append(x)
-    return np.concatenate(out) if out else src[:0]
+        return [((i,), tuple(sorted(ts))) for i, ts in sorted(touch.items())]
+    linked = sorted({(a, b) for t in prob.terms for a in t.issues for b in t.issues if a < b})
+    return [((a, b), tuple(sorted(touch[a] | touch[b]))) for a, b in linked]
+
+
+def _explore(
+    prob: _Problem,
+    src: np.ndarray,
+    base: np.ndarray,
+    moves: list[tuple[tuple[int, ...], tuple[int, ...]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """All neighbours of ``src`` under ``moves`` with their utilities (delta evaluation)."""
+    out_c, out_u = [], []
+    for issues, terms in moves:
+        grids = np.meshgrid(*[np.arange(prob.cells[i].size) for i in issues], indexing="ij")
+        combo = np.stack([g.reshape(-1) for g in grids], axis=1)
+        x = np.repeat(src, combo.shape[0], axis=0)
+        x[:, list(issues)] = np.tile(combo, (src.shape[0], 1))
+        before = np.repeat(base - _contrib(prob, terms, src), combo.shape[0], axis=0)
+        out_c.append(x)
+        out_u.append(before + _contrib(prob, terms, x))
+    if not out_c:
+        return src[:0], base[:0]
+    return np.concatenate(out_c), np.concatenate(out_u)
 
 
 def _local_search(
     prob: _Problem, cells: np.ndarray, util: np.ndarray, deadline: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pareto local search: single-issue moves, then moves on issue pairs sharing a term."""
-    pair_set = {(a, b) for t in prob.terms for a in t.issues for b in t.issues if a < b}
-    pairs = tuple(sorted(pair_set))
+    levels = (_moves(prob, False), _moves(prob, True))
     done = np.zeros((cells.shape[0], 2), dtype=bool)  # explored by single / pair moves
     while time.perf_counter() < deadline:
         level = 0 if not done[:, 0].all() else 1
-        if level == 1 and (done[:, 1].all() or not pairs):
+        if level == 1 and (done[:, 1].all() or not levels[1]):
             break
         src = ~done[:, level]
-        cand = _neighbours(prob, cells[src], pairs if level else ())
+        cand, cand_u = _explore(prob, cells[src], util[src], levels[level])
         done[src, level] = True
         all_cells = np.concatenate([cells, cand])
-        all_util = np.concatenate([util, _cell_eval(prob, cand)])
+        all_util = np.concatenate([util, cand_u])
         all_done = np.concatenate([done, np.zeros((cand.shape[0], 2), dtype=bool)])
         sel = pareto_indices(all_util)
         cells, util, done = all_cells[sel], all_util[sel], all_done[sel]

@@ -54,17 +54,48 @@ def _as_points(points: np.ndarray) -> np.ndarray:
     return pts
 
 
+def _pivots(pts: np.ndarray, count: int = 17) -> np.ndarray:
+    """A few points of ``pts`` maximising positive weighted sums over a strided subsample.
+
+    They need not be Pareto optimal: they are only used to discard points they strictly
+    dominate, which is safe for any real point.
+    """
+    sub = pts[:: max(1, pts.shape[0] // 65536)]
+    k = sub.shape[1]
+    rows = [int(np.argmax(sub[:, j])) for j in range(k)]
+    for a in np.linspace(0.0, 1.0, count)[1:-1]:
+        for j in range(k if k > 2 else 1):
+            w = np.full(k, (1.0 - a) / (k - 1))
+            w[j] = a
+            rows.append(int(np.argmax(sub @ w)))
+    return np.asarray(sub[np.unique(np.array(rows))])
+
+
+def _strictly_dominated2(pts: np.ndarray, stair: np.ndarray) -> np.ndarray:
+    """Mask of 2-d ``pts`` strictly dominated by some row of ``stair`` (binary searches)."""
+    f = stair[np.argsort(stair[:, 0], kind="stable")]
+    suffix = np.maximum.accumulate(f[::-1, 1])[::-1]
+    suffix = np.append(suffix, -np.inf)
+    ge = suffix[np.searchsorted(f[:, 0], pts[:, 0], side="left")]  # best u2 with f1 >= q1
+    gt = suffix[np.searchsorted(f[:, 0], pts[:, 0], side="right")]  # best u2 with f1 > q1
+    return np.asarray((ge > pts[:, 1]) | (gt >= pts[:, 1]))
+
+
 def _pareto2(pts: np.ndarray) -> np.ndarray:
     """Indices (sorted by u1 descending) of the distinct non-dominated points, 2 columns."""
     n = pts.shape[0]
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    order = np.lexsort((np.arange(n), -pts[:, 1], -pts[:, 0]))
-    u2 = pts[order, 1]
-    best_before = np.empty(n)
+    cand = np.arange(n)
+    if n > 4096:  # drop what a few frontier points already dominate, then sort the rest
+        cand = np.flatnonzero(~_strictly_dominated2(pts, _pivots(pts)))
+    sub = pts[cand]
+    order = np.lexsort((cand, -sub[:, 1], -sub[:, 0]))
+    u2 = sub[order, 1]
+    best_before = np.empty(order.size)
     best_before[0] = -np.inf
     np.maximum.accumulate(u2[:-1], out=best_before[1:])
-    return order[u2 > best_before].astype(np.int64)
+    return cand[order[u2 > best_before]].astype(np.int64)
 
 
 def dominated_by(candidates: np.ndarray, frontier: np.ndarray, *, weak: bool = False) -> np.ndarray:
@@ -95,6 +126,14 @@ def _paretok(pts: np.ndarray, block: int = 2048) -> np.ndarray:
     n = pts.shape[0]
     if n == 0:
         return np.empty(0, dtype=np.int64)
+    if n > 4096:  # strict dominance by a few frontier points is a safe, cheap first filter
+        cand = np.flatnonzero(~dominated_by(pts, _pivots(pts, 9)))
+        return cand[_paretok(pts[cand], block)] if cand.size < n else _paretok_sorted(pts, block)
+    return _paretok_sorted(pts, block)
+
+
+def _paretok_sorted(pts: np.ndarray, block: int) -> np.ndarray:
+    n = pts.shape[0]
     keys = [np.arange(n)] + [-pts[:, j] for j in range(pts.shape[1] - 1, -1, -1)]
     keys.append(-pts.sum(axis=1))
     order = np.lexsort(tuple(keys))
