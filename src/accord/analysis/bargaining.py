@@ -19,15 +19,17 @@ lexicographically largest utility vector wins (party 1's utility first). Every o
 is monotone, so the winner is always Pareto optimal and computing on the frontier is the same
 as computing on all outcomes.
 
-**Names elsewhere** (checked against the corpus' reference files; reservations 0, utilities
-normalised so each party's best is 1):
+**Names elsewhere** (GeniusWeb/NegoLog checked against the corpus' reference files, where
+reservations are 0 and each party's best utility is 1; NegMAS against its answers on the 10^6
+benchmark scenario, where NegMAS measures gains from each party's *worst* utility, not from
+its reservation value — pass those worst utilities as ``reservations`` to reproduce it):
 
 =======================================  ====================================================
 their name                               accord
 =======================================  ====================================================
 NegMAS ``nash_points``                   ``nash``
-NegMAS ``kalai_points``                  ``egalitarian`` (max-min, not Kalai–Smorodinsky)
-NegMAS ``ks_points``                     ``kalai_smorodinsky``
+NegMAS ``kalai_points``                  ``egalitarian`` with r = each party's worst utility
+NegMAS ``ks_points``                     ``kalai_smorodinsky`` with r = worst utility
 NegMAS ``max_welfare_points``            ``utilitarian``
 GeniusWeb ``specials.json`` ``nash``     ``nash``
 GeniusWeb ``specials.json`` ``kalai``    ``equal_gains`` (frontier point minimising |u1 - u2|)

@@ -127,3 +127,16 @@ def test_one_column_and_empty():
     assert pareto_indices(np.array([[1.0], [3.0], [3.0]])).tolist() == [1]
     assert pareto_indices(np.empty((0, 2))).size == 0
     assert pareto_indices(np.empty((0, 3))).size == 0
+
+
+@pytest.mark.parametrize(("n", "k"), [(20_000, 2), (9_000, 3)])
+def test_prefiltered_path_on_many_points(n, k):
+    rng = np.random.default_rng(n + k)
+    pts = np.round(rng.random((n, k)) * 30)  # many ties
+    idx = pareto_indices(pts)
+    front = pts[idx]
+    assert not dominated_by(front, pts).any()
+    assert is_dominated(pts, front).all()
+    assert len({tuple(p) for p in front}) == idx.size
+    for i in idx:  # smallest index of its vector
+        assert i == np.flatnonzero((pts == pts[i]).all(axis=1)).min()
