@@ -11,8 +11,10 @@ from accord.mechanisms.view import AgentView
 
 @register("random")
 class RandomAgent(AgentBase):
-    """Offers a uniformly random outcome it finds acceptable (utility ≥ its reservation value)
-    and accepts an acceptable offer with probability ``p_accept``. Seeded by the mechanism.
+    """Random baseline: random acceptable offers, accepts acceptable offers at random.
+
+    Offers a uniformly random outcome it finds acceptable (utility ≥ its reservation value) and
+    accepts an acceptable offer with probability ``p_accept``. Seeded by the mechanism.
 
     Reference: the random baseline of automated negotiation benchmarks, e.g. R. Lin et al.
     (2014), "Genius: an integrated environment for supporting the design of generic automated
