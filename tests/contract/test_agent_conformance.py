@@ -13,7 +13,9 @@ from accord.testing import additive_scenario, check_agent, conformance_scenarios
 
 @pytest.mark.parametrize("agent_id", sorted(agents()))
 def test_registered_agent_conforms(agent_id):
-    report = check_agent(agent_id)
+    # 20 ms per call on average per run: 100x what the built-ins take, and robust to a loaded CI
+    # machine (the public default is 5 ms).
+    report = check_agent(agent_id, max_mean_call=0.02)
     assert report.passed, "\n".join(report.problems)
     assert len(report.runs) >= 2 * len(conformance_scenarios())
     assert report.mean_call < report.max_mean_call

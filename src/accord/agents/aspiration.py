@@ -4,7 +4,7 @@ floor along a power curve in time."""
 from __future__ import annotations
 
 from accord.agents.base import AgentBase
-from accord.agents.pool import UtilityCache, floor_utility, position_at_least
+from accord.agents.pool import UtilityCache, floor_utility
 from accord.agents.registry import register
 from accord.errors import AgentError
 from accord.mechanisms.protocol import Response
@@ -53,13 +53,13 @@ class Aspiration(AgentBase):
 
     def propose(self, view: AgentView) -> int | None:
         p = view.preferences
-        return p.outcome_at(position_at_least(p, self.aspiration(view.time)))
+        return p.outcome_at(p.at_least(self.aspiration(view.time)))
 
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
         p = view.preferences
         u = self._utility(offer)
         level = self.aspiration(view.time)
-        mine = p.sorted_utilities[position_at_least(p, level)]
+        mine = p.sorted_utilities[p.at_least(level)]
         if u >= p.reservation and (u >= level or u >= mine):
             return Response.ACCEPT
         return Response.REJECT

@@ -31,7 +31,6 @@ from accord.agents.pool import (
     UtilityCache,
     digits_at,
     floor_utility,
-    position_at_least,
 )
 from accord.agents.pool import window_positions as positions
 from accord.agents.registry import register
@@ -107,7 +106,7 @@ class BOAAgent(AgentBase):
     def bid(self, view: AgentView) -> int:
         """Pool position of the bid to make now."""
         p = view.preferences
-        last = position_at_least(p, self.target(view.time))
+        last = p.at_least(self.target(view.time))
         if self.models is None or not self.models.models:
             return last
         pos = positions(last, self.window)

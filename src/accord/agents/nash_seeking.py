@@ -12,7 +12,6 @@ from accord.agents.pool import (
     UtilityCache,
     digits_at,
     floor_utility,
-    position_at_least,
 )
 from accord.agents.pool import window_positions as positions
 from accord.agents.registry import register
@@ -57,7 +56,7 @@ class NashSeeking(AgentBase):
     def _choose(self, view: AgentView) -> int:
         """Pool position of the offer to make now."""
         p = view.preferences
-        last = position_at_least(p, self.target(view.time))
+        last = p.at_least(self.target(view.time))
         if not self.models.models:
             return last
         pos = positions(last, self.window)

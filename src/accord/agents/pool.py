@@ -15,16 +15,6 @@ from accord.mechanisms.view import OwnPreferences
 WINDOW = 256
 
 
-def position_at_least(prefs: OwnPreferences, target: float) -> int:
-    """Pool position of the worst outcome still worth ``>= target`` (0 when none is).
-
-    Same answer as :meth:`OwnPreferences.at_least`, in O(log n) without copying the array.
-    """
-    ascending = prefs.sorted_utilities[::-1]
-    count = len(ascending) - int(np.searchsorted(ascending, target, side="left"))
-    return max(count - 1, 0)
-
-
 def floor_utility(prefs: OwnPreferences) -> float:
     """The least an agent should ever settle for: its reservation value or its worst outcome."""
     return min(max(prefs.reservation, prefs.worst), prefs.best)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from accord.agents.base import AgentBase
-from accord.agents.pool import position_at_least
 from accord.agents.registry import register
 from accord.mechanisms.protocol import Response
 from accord.mechanisms.view import AgentView
@@ -26,7 +25,7 @@ class RandomAgent(AgentBase):
 
     def propose(self, view: AgentView) -> int | None:
         p = view.preferences
-        last = position_at_least(p, p.reservation) if p.best >= p.reservation else 0
+        last = p.at_least(p.reservation) if p.best >= p.reservation else 0
         return p.outcome_at(int(view.rng.integers(0, last + 1)))
 
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from accord.agents.base import AgentBase
-from accord.agents.pool import position_at_least
 from accord.agents.registry import register
 from accord.mechanisms.protocol import Response
 from accord.mechanisms.view import AgentView
@@ -35,7 +34,7 @@ class TimeBased(AgentBase):
 
     def propose(self, view: AgentView) -> int | None:
         p = view.preferences
-        return p.outcome_at(position_at_least(p, self.target(view.time)))
+        return p.outcome_at(p.at_least(self.target(view.time)))
 
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
         u = view.preferences.utility(offer)

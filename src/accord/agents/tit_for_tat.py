@@ -11,7 +11,7 @@ reservation value. With several opponents every opponent's concession counts.
 from __future__ import annotations
 
 from accord.agents.base import AgentBase
-from accord.agents.pool import UtilityCache, floor_utility, position_at_least
+from accord.agents.pool import UtilityCache, floor_utility
 from accord.agents.registry import register
 from accord.mechanisms.protocol import Response
 from accord.mechanisms.view import AgentView
@@ -53,13 +53,13 @@ class _Imitative(AgentBase):
     def propose(self, view: AgentView) -> int | None:
         self._observe(view)
         p = view.preferences
-        return p.outcome_at(position_at_least(p, self.target))
+        return p.outcome_at(p.at_least(self.target))
 
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
         self._observe(view)
         p = view.preferences
         u = self.utility(offer)
-        mine = float(p.sorted_utilities[position_at_least(p, self.target)])
+        mine = float(p.sorted_utilities[p.at_least(self.target)])
         if u >= p.reservation and u >= mine:
             return Response.ACCEPT
         return Response.REJECT

@@ -89,10 +89,10 @@ class OwnPreferences:
 
     def at_least(self, target: float) -> int:
         """Position in the sorted pool of the worst outcome still worth ``>= target``
-        (0, the best outcome, when none is)."""
-        # sorted_utilities is descending: count how many are >= target.
-        n = int(np.searchsorted(-self.sorted_utilities, -target, side="right"))
-        return max(n - 1, 0)
+        (0, the best outcome, when none is). O(log n), no copy: bisection on an ascending view."""
+        ascending = self.sorted_utilities[::-1]
+        count = len(ascending) - int(np.searchsorted(ascending, target, side="left"))
+        return max(count - 1, 0)
 
     def outcome_at(self, position: int) -> int:
         return int(self.pool[position])

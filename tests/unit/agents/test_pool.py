@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.agents.pool import digits_at, position_at_least, window_positions
+from accord.agents.pool import digits_at, window_positions
 from accord.mechanisms import own_preferences
 from accord.testing import additive_scenario
 
@@ -14,13 +14,15 @@ PREFS = own_preferences(SC, 0)
 
 @given(st.floats(min_value=-0.5, max_value=1.5, allow_nan=False))
 @settings(max_examples=200, deadline=None)
-def test_position_at_least_equals_the_reference_search(target):
-    assert position_at_least(PREFS, target) == PREFS.at_least(target)
+def test_at_least_equals_a_linear_scan(target):
+    u = PREFS.sorted_utilities
+    worth = [i for i in range(len(u)) if u[i] >= target]
+    assert PREFS.at_least(target) == (max(worth) if worth else 0)
 
 
-def test_position_at_least_on_exact_utilities():
+def test_at_least_on_exact_utilities():
     for u in np.unique(PREFS.sorted_utilities):
-        pos = position_at_least(PREFS, float(u))
+        pos = PREFS.at_least(float(u))
         assert PREFS.sorted_utilities[pos] >= u
         assert pos == len(PREFS.sorted_utilities) - 1 or PREFS.sorted_utilities[pos + 1] < u
 
