@@ -46,8 +46,10 @@ TARGET = 1e-12
 MAPPING = [
     (
         "pareto_frontier / ScenarioStats.pareto_utils",
-        "non-dominated outcomes (NegMAS lists every outcome; accord one per utility vector)",
-        "Analysis.frontier",
+        "non-dominated outcomes among those with u_i >= reservation_i only; every outcome of a"
+        " tied vector; keeps points dominated by less than its eps (float noise)",
+        "Analysis.frontier (all outcomes, one per distinct vector, exact comparisons) restricted"
+        " to u_i >= r_i",
     ),
     ("nash_points", "max Π(u_i − d_i)", "Analysis.nash (bargaining.nash)"),
     (
@@ -57,8 +59,10 @@ MAPPING = [
     ),
     (
         "ks_points",
-        "min (max_i − min_i) of (u_i − d_i)/(best_i − d_i): closest to the KS line",
-        "bargaining.equal_gains; Analysis.kalai_smorodinsky is max min_i of those gains",
+        "min (max_i − min_i) of (u_i − d_i)/(best_i − d_i), best_i over ALL outcomes: the"
+        " frontier point closest to the KS line",
+        "bargaining.equal_gains (best_i over individually rational points); "
+        "Analysis.kalai_smorodinsky is max min_i of those gains — a different point in general",
     ),
     ("max_welfare_points", "max Σ u_i", "Analysis.utilitarian (bargaining.utilitarian)"),
     (
@@ -368,7 +372,12 @@ def markdown(
         "Solutions: accord's bargaining functions on accord's frontier with NegMAS's",
         "disagreement point d = max(reservation, worst); where d ≠ reservation the note gives",
         "accord's own `analyze` answer (gains from the reservation) too. frontier pts: accord",
-        "all / accord individually rational / NegMAS.",
+        "all / accord individually rational / NegMAS. NegMAS 0.16 reads GENIUS discrete",
+        "evaluations raw (GENIUS divides them by the issue's largest evaluation) and keeps weights",
+        "that do not sum to 1: for all-table GENIUS profiles NegMAS's own ufuns are rebuilt in",
+        "that normal form (with NegMAS's API) before NegMAS computes; the note gives how far the",
+        "raw reading was. Integer/real evaluators are not rebuilt (NegMAS ignores GENIUS's",
+        "lower bound and clipping there), so such domains stay 'different preferences'.",
         "",
         "| domain | outcomes | frontier pts | utilities | frontier | Nash | egalitarian ↔ "
         "`kalai_points` | equal_gains ↔ `ks_points` | utilitarian | note |",
