@@ -35,7 +35,9 @@ def digits_at(prefs: OwnPreferences, positions: np.ndarray) -> np.ndarray:
     """Digits ``(len(positions), k)`` of the outcomes at the given pool positions."""
     if prefs.pool_digits is not None:
         return prefs.pool_digits[positions]
-    return prefs.space.digits(np.asarray(prefs.pool)[positions])
+    if prefs.pool is None:
+        raise ValueError("a pool without ids must have digits")
+    return prefs.space.digits(prefs.pool[positions])
 
 
 class UtilityCache:

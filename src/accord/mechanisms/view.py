@@ -58,7 +58,7 @@ class OwnPreferences:
             u = scenario.utilities()[:, party_index]
             self._utilities: np.ndarray | None = u
             order = np.argsort(-u, kind="stable")
-            self.pool: Sequence[int] | np.ndarray = order
+            self.pool: np.ndarray | None = order
             self.pool_digits: np.ndarray | None = None
             self.sorted_utilities = u[order]
         else:
@@ -67,7 +67,7 @@ class OwnPreferences:
             u = party.utility.evaluate(scenario.space, digits)
             order = np.argsort(-u, kind="stable")
             self.pool_digits = digits[order]
-            self.pool = [scenario.space.to_index(row) for row in self.pool_digits]
+            self.pool = None  # ids are computed on demand from pool_digits (huge spaces)
             self.sorted_utilities = u[order]
         self.sorted_utilities.setflags(write=False)
 
@@ -95,7 +95,11 @@ class OwnPreferences:
         return max(count - 1, 0)
 
     def outcome_at(self, position: int) -> int:
-        return int(self.pool[position])
+        if self.pool is not None:
+            return int(self.pool[position])
+        if self.pool_digits is None:
+            raise ValueError("preferences have neither pool ids nor pool digits")
+        return self.space.to_index(self.pool_digits[position])
 
 
 def _pool_digits(scenario: Scenario, party: Party, rng: np.random.Generator) -> np.ndarray:

@@ -108,13 +108,20 @@ class HyperRectangleUtility:
 
     rectangles: tuple[HyperRectangle, ...]
     max_utility: float = 1.0
+    _cache: list[tuple[OutcomeSpace, list[list[tuple[int, np.ndarray]]]]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not self.max_utility > 0:
             raise ScenarioError(f"max utility must be positive, got {self.max_utility}")
 
     def masks(self, space: OutcomeSpace) -> list[list[tuple[int, np.ndarray]]]:
-        """For each rectangle: ``(issue, allowed-value mask)`` per constrained issue."""
+        """For each rectangle: ``(issue, allowed-value mask)`` per constrained issue (cached
+        per space, like :meth:`LinearAdditive.issue_tables`)."""
+        for cached_space, cached in self._cache:
+            if cached_space is space:
+                return cached
         out = []
         for rect in self.rectangles:
             per_issue: dict[int, np.ndarray] = {}
@@ -127,6 +134,10 @@ class HyperRectangleUtility:
                 m = ~((vals >= b.low) & (vals <= b.high))
                 per_issue[b.issue] = per_issue.get(b.issue, True) & m
             out.append(sorted(per_issue.items()))
+        for masks in out:
+            for _, m in masks:
+                m.setflags(write=False)
+        self._cache[:] = [(space, out)]
         return out
 
     def evaluate(self, space: OutcomeSpace, digits: np.ndarray) -> np.ndarray:
