@@ -99,8 +99,8 @@ def _genius_normal_form(ufun: Any) -> Any | None:
     """The ufun as GENIUS (and accord) read the file, built with NegMAS's own API.
 
     NegMAS 0.16 keeps GENIUS discrete evaluations raw (``1000/160/299`` stay so; GENIUS divides
-    them by the issue's largest evaluation) and keeps weights that do not sum to 1 (accord
-    divides them by their sum). Only for all-table linear-additive ufuns; else ``None``.
+    them by the issue's largest evaluation) and keeps weights summing to more than 1 (accord
+    divides those by their sum). Only for all-table linear-additive ufuns; else ``None``.
     """
     from negmas.preferences import LinearAdditiveUtilityFunction
     from negmas.preferences.value_fun import TableFun
@@ -116,7 +116,10 @@ def _genius_normal_form(ufun: Any) -> Any | None:
             TableFun({k: float(x) / top if top > 0 else float(x) for k, x in v.mapping.items()})
         )
     total = float(sum(ufun.weights))
-    weights = [float(w) / total if total > 0 else float(w) for w in ufun.weights]
+    # GENIUS keeps weights as given; when they would push utilities above 1 (it caps there)
+    # accord divides them by their sum instead. With tables of maximum 1 that is total > 1.
+    scale = total if total > 1.0 + 1e-6 else 1.0
+    weights = [float(w) / scale for w in ufun.weights]
     return LinearAdditiveUtilityFunction(
         values=values,
         weights=weights,

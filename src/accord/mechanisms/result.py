@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from accord.mechanisms.trace import Trace
@@ -40,6 +40,8 @@ class NegotiationResult:
     failed: str | None
     seed: int | None
     trace: Trace
+    mediator: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)  # protocol-specific, JSON-able
 
     @property
     def agreed(self) -> bool:
@@ -60,6 +62,10 @@ class NegotiationResult:
             "failed_agent": self.failed,
             "seed": self.seed,
         }
+        if self.mediator is not None:
+            out["mediator"] = self.mediator
+        if self.details:
+            out["details"] = self.details
         if with_trace:
             out["trace"] = [e.to_dict() for e in self.trace]
         return out

@@ -38,6 +38,7 @@ class TraceEvent:
     kind: Kind
     outcome: int | None = None
     note: str = ""
+    recipient: str | None = None  # set for private messages (provenance: party → recipient)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"round": self.round, "time": round(self.time, 9), "kind": self.kind}
@@ -47,6 +48,8 @@ class TraceEvent:
             out["outcome"] = self.outcome
         if self.note:
             out["note"] = self.note
+        if self.recipient is not None:
+            out["recipient"] = self.recipient
         return out
 
     @staticmethod
@@ -62,6 +65,7 @@ class TraceEvent:
             kind,
             int(outcome) if outcome is not None else None,
             str(data.get("note", "")),
+            data.get("recipient"),
         )
 
 
