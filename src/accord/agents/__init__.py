@@ -1,6 +1,31 @@
-"""Negotiating agents and their registry."""
+"""Negotiating agents, mediators, mediated-party strategies and their registries."""
 
 from accord.agents.base import AgentBase
-from accord.agents.registry import AgentInfo, agents, make_agent, parse_spec, register
+from accord.agents.registry import (
+    AGENTS,
+    MEDIATORS,
+    PARTY_STRATEGIES,
+    AgentInfo,
+    Registry,
+    agents,
+    make_agent,
+    parse_spec,
+    register,
+    register_mediator,
+    register_party,
+)
 
-__all__ = ["AgentBase", "AgentInfo", "agents", "make_agent", "parse_spec", "register"]
+__all__ = [
+    "AGENTS",
+    "MEDIATORS",
+    "PARTY_STRATEGIES",
+    "AgentBase",
+    "AgentInfo",
+    "Registry",
+    "agents",
+    "make_agent",
+    "parse_spec",
+    "register",
+    "register_mediator",
+    "register_party",
+]
