@@ -251,10 +251,13 @@ def accord_side(folder: str, neg: dict[str, Any]) -> dict[str, Any]:
     sc = sc.with_parties(order if len(order) == len(neg["parties"]) else list(sc.party_names))
     an = analyze(sc)
     space = sc.space
-    if list(space.names) != neg["issues"]:
+    # NegMAS's lenient GENIUS parser adds a one-value DUMMY_ISSUE to some domains: drop it
+    keep = [j for j, n in enumerate(neg["issues"]) if n != "DUMMY_ISSUE"]
+    if [neg["issues"][j] for j in keep] != list(space.names):
         raise ValueError(f"issue order differs: {space.names} vs {neg['issues']}")
     lookup = [{str(v): i for i, v in enumerate(issue.values)} for issue in space.issues]
-    digits = np.array([[lk[v] for lk, v in zip(lookup, o, strict=True)] for o in neg["outcomes"]])
+    outcomes = [[o[j] for j in keep] for o in neg["outcomes"]]
+    digits = np.array([[lk[v] for lk, v in zip(lookup, o, strict=True)] for o in outcomes])
     ua = sc.evaluate(digits)
     un, raw = _pts(neg["utilities"]), _pts(neg["raw_utilities"])
     lo_a, hi_a = ua.min(axis=0), ua.max(axis=0)

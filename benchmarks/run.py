@@ -205,7 +205,7 @@ def run_compare(a: argparse.Namespace) -> dict[str, Any] | None:
     if a.skip_negmas or a.skip_compare or not CORPUS.is_dir():
         return None
     log("compare_negmas.py ...")
-    cmd = [str(ACCORD_PY), str(HERE / "compare_negmas.py"), "--json"]
+    cmd = [str(ACCORD_PY), str(HERE / "compare_negmas.py"), "--json", "--all"]
     p = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
     if p.returncode not in (0, 1):
         return {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
