@@ -46,15 +46,27 @@ class SaveResult:
 
 
 # ---------------------------------------------------------------------------- loading
+def is_accord_yaml(path: Path) -> bool:
+    """True when ``path`` is a YAML file whose top-level mapping has the key ``accord``."""
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            stripped = line.strip()
+            if stripped.startswith("accord:"):
+                return True
+    return False
+
+
 def load_path(path: str | Path, *, profiles: list[str] | None = None) -> Scenario:
     """Load a scenario file or folder, detecting its format."""
     t0 = time.perf_counter()
     p = Path(path)
     if not p.exists():
         raise ScenarioError("no such file or folder", p)
-    from accord.io import yaml_format
+    if p.is_file() and is_accord_yaml(p):
+        from accord.io import yaml_format  # imported only when needed: it brings pydantic
 
-    if p.is_file() and yaml_format.is_accord_yaml(p):
         scenario = yaml_format.load_yaml(p)
         if profiles is not None:
             scenario = scenario.with_parties(profiles)
@@ -63,7 +75,7 @@ def load_path(path: str | Path, *, profiles: list[str] | None = None) -> Scenari
     hint = p if p.is_file() else None
     found = _probe(folder, hint)
     if found is None:
-        accord = [f for f in sorted(folder.iterdir()) if yaml_format.is_accord_yaml(f)]
+        accord = [f for f in sorted(folder.iterdir()) if is_accord_yaml(f)]
         if len(accord) == 1:
             return load_path(accord[0], profiles=profiles)
         raise ScenarioError("no scenario format recognised in this folder", folder)

@@ -39,18 +39,6 @@ _RESERVED = ("mediators", "events", "phases")
 _TAGS = ("linear-additive", "hyper-rectangles")  # pydantic puts union tags in error paths
 
 
-def is_accord_yaml(path: Path) -> bool:
-    """True when ``path`` is a YAML file whose top-level mapping has the key ``accord``."""
-    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
-        return False
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            stripped = line.strip()
-            if stripped.startswith("accord:"):
-                return True
-    return False
-
-
 def load_yaml(path: str | Path) -> Scenario:
     """Load an accord YAML scenario; :class:`ScenarioError` with ``file:line`` on bad input."""
     t0 = time.perf_counter()

@@ -5,7 +5,8 @@ import pytest
 
 from accord.api import packaged_scenarios
 from accord.errors import ScenarioError
-from accord.io.yaml_format import dump_yaml, dumps_yaml, is_accord_yaml, load_yaml, loads_yaml
+from accord.io.detect import is_accord_yaml
+from accord.io.yaml_format import dump_yaml, dumps_yaml, load_yaml, loads_yaml
 
 GOOD = """\
 accord: 1
