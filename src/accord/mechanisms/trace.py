@@ -15,7 +15,20 @@ from typing import Any, Literal
 
 from accord.errors import ProtocolError
 
-Kind = Literal["offer", "accept", "reject", "end", "event", "failure", "agreement", "timeout"]
+Kind = Literal[
+    "offer",
+    "accept",
+    "reject",
+    "end",
+    "event",
+    "failure",
+    "agreement",
+    "timeout",
+    "proposal",
+    "vote",
+    "query",
+    "disclosure",
+]
 KINDS: tuple[str, ...] = (
     "offer",
     "accept",
@@ -25,6 +38,10 @@ KINDS: tuple[str, ...] = (
     "failure",
     "agreement",
     "timeout",
+    "proposal",
+    "vote",
+    "query",
+    "disclosure",
 )
 
 
