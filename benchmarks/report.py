@@ -23,7 +23,14 @@ TARGETS = {
 }
 
 
-def machine(negmas_version: str | None) -> list[str]:
+def git_rev() -> str:
+    """``git describe --always --dirty`` of the checkout (dirty = uncommitted work present)."""
+    return subprocess.run(
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True
+    ).stdout.strip()
+
+
+def machine(negmas_version: str | None, rev_start: str | None = None) -> list[str]:
     cpu = "?"
     ram = "?"
     try:
@@ -37,9 +44,9 @@ def machine(negmas_version: str | None) -> list[str]:
                 break
     except OSError:
         pass
-    rev = subprocess.run(
-        ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True
-    ).stdout.strip()
+    rev = git_rev()
+    if rev_start and rev_start != rev:
+        rev = f"{rev} (**changed during the run**: started at `{rev_start}`)"
     return [
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         f"- machine: {cpu}, {os.cpu_count()} logical cores, {ram} RAM, {platform.system()}",
@@ -326,7 +333,7 @@ def render(data: dict[str, Any]) -> str:
         "the GENIUS XML files to the final result; imports and interpreter start-up are",
         "listed apart.",
         "",
-        *machine(data.get("negmas_version")),
+        *machine(data.get("negmas_version"), data.get("rev_start")),
         f"- command: `{data['command']}` (total {data['total_s']:.0f} s)",
         "",
         "## Targets",

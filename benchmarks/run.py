@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]]),
         "negmas_version": negmas_version,
         "reps": a.reps,
+        "rev_start": report.git_rev(),
         "startup": {
             "accord_python": startup(ACCORD_PY, 5),
             "negmas_python": None if a.skip_negmas else startup(NEGMAS_PY, 5),
