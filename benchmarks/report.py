@@ -44,14 +44,14 @@ def machine(negmas_version: str | None, rev_start: str | None = None) -> list[st
                 break
     except OSError:
         pass
-    rev = git_rev()
-    if rev_start and rev_start != rev:
+    rev = f"`{git_rev() or '?'}`"
+    if rev_start and f"`{rev_start}`" != rev:
         rev = f"{rev} (**changed during the run**: started at `{rev_start}`)"
     return [
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         f"- machine: {cpu}, {os.cpu_count()} logical cores, {ram} RAM, {platform.system()}",
         f"- Python {platform.python_version()}, numpy {np.__version__}, "
-        f"negmas {negmas_version or 'not run'}, accord at `{rev or '?'}`",
+        f"negmas {negmas_version or 'not run'}, accord at {rev}",
     ]
 
 
