@@ -79,7 +79,7 @@ class AnnealingMediator:
     complex contracts", AMEC IV, LNCS 2531.
     """
 
-    def __init__(self, t0: float = 1.0, cooling: float = 0.8):
+    def __init__(self, t0: float = 0.3, cooling: float = 0.8):
         self.t0 = float(t0)
         self.cooling = float(cooling)
 
@@ -146,7 +146,7 @@ class AnnealingVoter:
     contracts", Group Decision and Negotiation 12:111-125 (the annealing agent).
     """
 
-    def __init__(self, t0: float = 0.1, cooling: float = 0.8):
+    def __init__(self, t0: float = 0.05, cooling: float = 0.8):
         self.t0 = float(t0)
         self.cooling = float(cooling)
 
