@@ -11,6 +11,7 @@ import numpy as np
 
 from accord.errors import ScenarioError
 from accord.outcomes.space import OutcomeSpace
+from accord.preferences.uncertainty import PartyUncertainty
 from accord.preferences.utility import UtilityFunction
 
 #: Largest space whose utilities :meth:`Scenario.utilities` will materialise at once.
@@ -23,7 +24,8 @@ class Party:
 
     ``reservation`` is the utility of no agreement (GENIUS's reservation value, undiscounted);
     ``discount`` is GENIUS's discount factor ``d`` (utility ``u·d^t`` at normalised time t), or
-    ``None`` when the party does not discount.
+    ``None`` when the party does not discount. ``uncertainty`` says how imprecisely an analyst
+    knows the weights and the reservation value (see :mod:`accord.analysis.uncertainty`).
     """
 
     name: str
@@ -31,6 +33,7 @@ class Party:
     reservation: float = 0.0
     discount: float | None = None
     source: str | None = None
+    uncertainty: PartyUncertainty | None = None
 
     def __post_init__(self) -> None:
         if not self.name:

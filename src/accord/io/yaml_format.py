@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from accord.errors import ScenarioError
+from accord.io.uncertainty_yaml import uncertainty_data, uncertainty_from_spec
 from accord.io.yaml_schema import (
     FORMAT_VERSION,
     HyperRectanglesSpec,
@@ -103,7 +104,12 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
     for i, p in enumerate(spec.parties):
         try:
             utility = _utility(p.utility, space)
-            parties.append(Party(p.name, utility, p.reservation, p.discount, str(source)))
+            uncertainty = uncertainty_from_spec(p.uncertainty)
+            if uncertainty is not None:
+                uncertainty.check(space.names, isinstance(utility, LinearAdditive), p.name)
+            parties.append(
+                Party(p.name, utility, p.reservation, p.discount, str(source), uncertainty)
+            )
         except ScenarioError as exc:
             raise ScenarioError(exc.reason, source, _line_of(text, ("parties", i))) from None
     try:
@@ -184,6 +190,8 @@ def to_data(scenario: Scenario) -> dict[str, Any]:
         if p.discount is not None:
             entry["discount"] = float(p.discount)
         entry["utility"] = _utility_data(p.utility, scenario.space)
+        if p.uncertainty is not None:
+            entry["uncertainty"] = uncertainty_data(p.uncertainty)
         parties.append(entry)
     data: dict[str, Any] = {"accord": FORMAT_VERSION, "name": scenario.name}
     if scenario.description:

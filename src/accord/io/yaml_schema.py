@@ -31,9 +31,9 @@ A scenario file looks like this (every key is documented in ``docs/yaml-format.m
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 FORMAT_VERSION = 1
 
@@ -121,11 +121,48 @@ class HyperRectanglesSpec(_Strict):
 UtilitySpec = Annotated[LinearAdditiveSpec | HyperRectanglesSpec, Field(discriminator="type")]
 
 
+class UniformSpec(_Strict):
+    distribution: Literal["uniform"]
+    low: float
+    high: float
+
+
+class NormalSpec(_Strict):
+    distribution: Literal["normal"]
+    sd: float = Field(ge=0)
+    mean: float | None = None
+
+
+def _range_shorthand(value: Any) -> Any:
+    """``[low, high]`` is short for ``{distribution: uniform, low: .., high: ..}``."""
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            raise ValueError("give a range as [low, high] or a mapping with 'distribution'")
+        return {"distribution": "uniform", "low": value[0], "high": value[1]}
+    return value
+
+
+#: ``[low, high]`` (uniform) or ``{distribution: uniform|normal, ...}``.
+DistributionSpec = Annotated[
+    UniformSpec | NormalSpec,
+    Field(discriminator="distribution"),
+    BeforeValidator(_range_shorthand),
+]
+
+
+class UncertaintySpec(_Strict):
+    """Optional per-party uncertainty (see ``accord.analysis.uncertainty``)."""
+
+    weights: dict[str, DistributionSpec] = Field(default_factory=dict)
+    reservation: DistributionSpec | None = None
+
+
 class PartySpec(_Strict):
     name: str = Field(min_length=1)
     utility: UtilitySpec
     reservation: float = 0.0
     discount: float | None = Field(default=None, gt=0, le=1)
+    uncertainty: UncertaintySpec | None = None
 
 
 class ScenarioSpec(_Strict):
