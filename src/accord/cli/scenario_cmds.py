@@ -23,6 +23,13 @@ def analyze(
     discretize: Annotated[
         int, typer.Option("--discretize", min=2, help="Points per real issue when enumerating.")
     ] = 11,
+    uncertainty: Annotated[
+        int,
+        typer.Option(
+            "--uncertainty", min=0, help="Sample N profiles from the declared uncertainty."
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the uncertainty samples.")] = 0,
 ) -> None:
     """Pareto frontier, bargaining solutions, ZOPA and opposition of a scenario."""
     import accord
@@ -30,6 +37,12 @@ def analyze(
     sc = accord.load(scenario, profiles=parse_parties(parties))
     result = accord.analyze(sc, discretize=discretize)
     data = result.to_dict()
+    if uncertainty:
+        from accord.analysis.uncertainty import robustness
+
+        data["uncertainty"] = robustness(
+            sc, uncertainty, seed, analysis=result, discretize=discretize
+        ).to_dict()
     if plot is not None:
         from accord.plots import plot_analysis
 
@@ -40,6 +53,10 @@ def analyze(
     from accord.cli.render import render_analysis
 
     render_analysis(Console(), data)
+    if uncertainty:
+        from accord.cli.robustness_render import render_robustness
+
+        render_robustness(Console(), data)
     if plot is not None:
         Console().print(f"plot written to {plot}")
 
