@@ -13,7 +13,9 @@ import math
 
 import numpy as np
 
+from accord.agents.mediators.caucus_answers import truthful_answer
 from accord.agents.registry import register_mediator, register_party
+from accord.mechanisms.caucus_messages import Answer, PartyView, Query
 from accord.mechanisms.mediation import MediatorView, VoterView
 from accord.outcomes.space import OutcomeSpace
 
@@ -114,6 +116,10 @@ class TruthfulVoter:
     def vote(self, view: VoterView, current: int, proposal: int) -> bool:
         p = view.preferences
         return p.utility(proposal) >= p.utility(current)
+
+    def answer(self, view: PartyView, query: Query) -> Answer:
+        """Caucus mediation: answers every query truthfully (see :func:`truthful_answer`)."""
+        return truthful_answer(view, query)
 
 
 @register_party("hard")

@@ -1,0 +1,236 @@
+"""The model-based caucus mediator (:mod:`accord.mechanisms.caucus`).
+
+It learns an additive model of each party from that party's answers alone
+(:mod:`accord.agents.mediators.caucus_model`) and proposes the package that maximises the
+**estimated Nash product** among the packages it estimates acceptable to every party.
+Everything it knows is in the notebook the mechanism keeps, so several of them form a
+coalition simply by sharing it: each decides as the others would.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from accord.agents.mediators.caucus_answers import truthful_answer
+from accord.agents.mediators.caucus_model import (
+    Estimate,
+    Evidence,
+    fit,
+    probe_plan,
+    read_evidence,
+    refinements,
+)
+from accord.agents.registry import register_mediator, register_party
+from accord.mechanisms.caucus_messages import (
+    MAX_PACKAGES,
+    Answer,
+    MediatorView,
+    Message,
+    PartyView,
+    Query,
+    proposal,
+    rank,
+    rate,
+    red_line,
+    refusal,
+    to_party,
+    top_issue,
+)
+from accord.outcomes.space import OutcomeSpace
+
+#: Spaces up to this size are searched exhaustively under the estimated model.
+ENUMERATE = 1_000_000
+#: Random starts of the issue-by-issue search on larger spaces.
+STARTS = 8
+
+
+def _score(u: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Product of estimated gains where every gain is >= 0; below -1 (by the shortfall)
+    elsewhere, so that any estimated-acceptable package beats every other."""
+    g = u - r
+    ok = (g >= 0).all(axis=1)
+    return np.where(ok, np.prod(np.maximum(g, 0.0), axis=1), np.minimum(g, 0.0).sum(axis=1) - 1)
+
+
+def _enumerated(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int]) -> int:
+    r = np.array([e.reservation for e in ests])
+    best, best_at = -np.inf, 0
+    for start, digits in space.chunks(1 << 16):
+        score = _score(np.stack([e.evaluate(digits) for e in ests], axis=1), r)
+        for x in excluded:
+            if start <= x < start + len(digits):
+                score[x - start] = -np.inf
+        j = int(np.argmax(score))
+        if score[j] > best:
+            best, best_at = float(score[j]), start + j
+    return best_at
+
+
+def _climb(tables: list[np.ndarray], r: np.ndarray, offset: np.ndarray, d: list[int]) -> float:
+    """Issue-by-issue ascent of the estimated Nash score from digits ``d`` (changed in place)."""
+    total = offset + sum(t[v] for t, v in zip(tables, d, strict=True))
+    current = float(_score(total[None, :], r)[0])
+    for _ in range(100):
+        moved = False
+        for i, t in enumerate(tables):
+            score = _score(total - t[d[i]] + t, r)
+            j = int(np.argmax(score))
+            if score[j] > current + 1e-12:
+                total, current, d[i], moved = total - t[d[i]] + t[j], float(score[j]), j, True
+        if not moved:
+            break
+    return current
+
+
+def _searched(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int]) -> int:
+    tables = [np.stack([e.tables[i] for e in ests], axis=1) for i in range(len(space.issues))]
+    r = np.array([e.reservation for e in ests])
+    offset = np.array([e.offset for e in ests])
+    rng = np.random.default_rng(0)  # the search is part of the mediator's method, not a draw
+    starts = [[int(np.argmax(t[:, k])) for t in tables] for k in range(len(ests))]
+    starts += [[int(rng.integers(0, len(t))) for t in tables] for _ in range(STARTS)]
+    best, best_at = -np.inf, None
+    for d in starts:
+        score = _climb(tables, r, offset, d)
+        at = space.to_index(d)
+        if at not in excluded and score > best:
+            best, best_at = score, at
+    return best_at if best_at is not None else space.to_index(starts[-1])
+
+
+def estimated_nash(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int]) -> int:
+    """The package maximising the estimated Nash product over the estimated acceptable set
+    (exhaustive up to :data:`ENUMERATE` outcomes, issue-by-issue ascent beyond)."""
+    size = space.size or 0
+    if space.is_indexable and size <= ENUMERATE:
+        return _enumerated(space, ests, excluded)
+    return _searched(space, ests, excluded)
+
+
+@register_mediator("caucus")
+class ModelMediator:
+    """Models each party in private caucuses and proposes the estimated Nash package.
+
+    It proposes the package that maximises the estimated Nash product among the packages it
+    estimates acceptable to all. Each party is asked its red line, then to rate packages that
+    change one issue at a time from a base package (seeded per party), ``MAX_PACKAGES`` per
+    query; large numeric issues are asked on a grid and refined where the fitted value
+    function kinks. A party that will not rate is asked to rank the same packages and to name
+    its top issue. Queries to a party use only that party's answers. When every party is
+    modelled, or only ``reserve`` queries of a party's budget are left, it proposes; a
+    rejection is evidence for the next proposal.
+
+    Reference: H. Raiffa, J. Richardson, D. Metcalfe (2002), *Negotiation Analysis*, Harvard
+    University Press (the confidential mediator who models each side); R. L. Keeney,
+    H. Raiffa (1976), *Decisions with Multiple Objectives* (additive value functions); J. Nash
+    (1950), "The bargaining problem", Econometrica 18:155-162.
+    """
+
+    def __init__(self, reserve: int = 6):
+        self.reserve = reserve
+        self._memo: dict[tuple[str, int], Evidence] = {}
+        self._fits: dict[tuple[str, int], Estimate] = {}
+        self._plans: dict[str, list[list[int]]] = {}
+
+    def start(self, view: MediatorView) -> None:
+        self._memo.clear()
+        self._fits.clear()
+        self._plans.clear()
+
+    def next_message(self, view: MediatorView, party: str) -> Message | None:
+        query = self._explore(view, party)
+        if query is not None:
+            return to_party(view, party, query)
+        if any(self._explore(view, other) is not None for other in view.parties):
+            return None  # still learning about someone: propose once everyone is modelled
+        evidence = [self._evidence(view, p) for p in view.parties]
+        excluded = {x for ev in evidence for x in ev.rejected}
+        ests = [self._estimate(view, p) for p in view.parties]
+        candidate = estimated_nash(view.space, ests, excluded)
+        if self._evidence(view, party).votes.get(candidate):
+            return None  # already accepted: the others must be asked
+        return to_party(view, party, proposal(candidate), *view.parties)
+
+    def _evidence(self, view: MediatorView, party: str) -> Evidence:
+        exchanges = view.notebook.of(party)
+        key = (party, len(exchanges))
+        if key not in self._memo:
+            self._memo[key] = read_evidence(exchanges)
+        return self._memo[key]
+
+    def _estimate(self, view: MediatorView, party: str) -> Estimate:
+        key = (party, len(view.notebook.of(party)))
+        if key not in self._fits:
+            self._fits[key] = fit(view.space, self._evidence(view, party))
+        return self._fits[key]
+
+    def _plan(self, view: MediatorView, party: str) -> list[list[int]]:
+        if party not in self._plans:
+            rng = np.random.default_rng(view.party_seed(party))
+            base = tuple(int(rng.integers(0, r)) for r in view.space.radices)
+            self._plans[party] = probe_plan(view.space, base)
+        return self._plans[party]
+
+    def _explore(self, view: MediatorView, party: str) -> Query | None:
+        """The next question for ``party`` (from its own answers only), or None when done."""
+        if view.budget_left(party) <= self.reserve:
+            return None
+        ev = self._evidence(view, party)
+        if "red_line" not in ev.asked:
+            return red_line()
+        plan = self._plan(view, party)
+        if "rate" not in ev.refused:
+            todo = [p for p in dict.fromkeys(itertools.chain(*plan)) if p not in ev.rated]
+            if not todo:
+                base = view.space.from_index(plan[0][0])
+                todo = refinements(view.space, self._estimate(view, party), base, ev)
+            return rate(*todo[:MAX_PACKAGES]) if todo else None
+        if "top_issue" not in ev.asked:
+            return top_issue()
+        asked = {frozenset(r) for r in ev.rankings}
+        for chunk in self._rank_chunks(view, plan, ev):
+            if frozenset(chunk) not in asked:
+                return rank(*chunk)
+        return None
+
+    def _rank_chunks(self, view: MediatorView, plan: list[list[int]], ev: Evidence) -> list:
+        """Rankings to ask: each issue's variations (with the base), then the base against
+        the best variation of every issue (as fitted from the first rankings)."""
+        width = MAX_PACKAGES - 1
+        chunks = [
+            [row[0], *row[1:][k : k + width]] for row in plan for k in range(0, len(row) - 1, width)
+        ]
+        if len(ev.rankings) < len(chunks):
+            return chunks
+        first = Evidence(rankings=ev.rankings[: len(chunks)], top_issue=ev.top_issue)
+        est = fit(view.space, first)
+        base = list(view.space.from_index(plan[0][0]))
+        best = []
+        for i, t in enumerate(est.tables):
+            d = [*base[:i], int(np.argmax(t)), *base[i + 1 :]]
+            best.append(view.space.to_index(d))
+        best = [b for b in dict.fromkeys(best) if b != plan[0][0]]
+        return chunks + [[plan[0][0], *best[k : k + width]] for k in range(0, len(best), width)]
+
+
+@register_party("guarded")
+class GuardedParty:
+    """Answers a caucus mediator truthfully but only ranks: no ratings, no red line.
+
+    It ranks packages, names its top issue and answers proposals truthfully, but never rates a
+    package and never states its red line.
+
+    Reference: H. Raiffa, J. Richardson, D. Metcalfe (2002), *Negotiation Analysis*, Harvard
+    University Press (how much a party should confide in a mediator).
+    """
+
+    def start(self, view: PartyView) -> None:
+        pass
+
+    def answer(self, view: PartyView, query: Query) -> Answer:
+        if query.kind in ("rate", "red_line"):
+            return refusal(query)
+        return truthful_answer(view, query)
