@@ -12,9 +12,10 @@ utility (:class:`~accord.mechanisms.mediation.MediatorView`); a voter sees only 
 preferences (:class:`~accord.mechanisms.mediation.VoterView`). A mediator or voter that raises,
 answers illegally or is too slow ends the negotiation as a recorded failure.
 
-Trace: a proposal is an ``offer`` by the mediator; a vote is an ``accept`` or ``reject`` by the
-party with ``recipient`` = the mediator; a text change is an ``event`` (note ``text moved``);
-the end is ``agreement`` or ``end``.
+Trace: a ``proposal`` by the mediator (to every party: no ``recipient``); each party's ``vote``
+on it (note ``accept`` or ``reject``, ``recipient`` = the mediator); an ``event`` when the text
+moves (note ``text moved``, or ``text moved by the mediator (…)`` without unanimity); at the
+end ``agreement`` or ``end`` (with the reason).
 
 References: H. Raiffa (1982), *The Art and Science of Negotiation*, Harvard University Press;
 M. Klein, P. Faratin, H. Sayama, Y. Bar-Yam (2003), "Negotiating complex contracts", Group
@@ -132,7 +133,7 @@ class _Session:
             raise _Failure(_MEDIATOR, f"illegal proposal {proposal!r}: outside the space")
         proposal = int(proposal)
         self.proposals += 1
-        self.record(_MEDIATOR, "offer", proposal, "proposal")
+        self.record(_MEDIATOR, "proposal", proposal)
         votes = []
         for i, voter in enumerate(self.voters):
             vote = self.call(i, "vote", voter.vote, self.vviews[i], self.text, proposal)
@@ -140,7 +141,7 @@ class _Session:
                 raise _Failure(i, f"illegal vote {vote!r}: not a bool")
             votes.append(bool(vote))
             self.accepts[i] += bool(vote)
-            self.record(i, "accept" if vote else "reject", proposal, "vote", to_mediator=True)
+            self.record(i, "vote", proposal, "accept" if vote else "reject", to_mediator=True)
         self._decide(proposal, tuple(votes))
 
     def _decide(self, proposal: int, votes: tuple[bool, ...]) -> None:
