@@ -1,11 +1,12 @@
 """accord: mediated, multi-party, multi-issue negotiation.
 
 The public API: :func:`load` a scenario (file, folder or packaged name), :func:`analyze` it,
-:func:`negotiate` on it.
+:func:`negotiate` on it or :func:`mediate` it; :func:`divide` divisible items fairly.
 """
 
 from accord.analysis import Analysis, analyze
-from accord.api import load, negotiate
+from accord.analysis.fair_division import Division, divide
+from accord.api import load, mediate, negotiate
 from accord.errors import AccordError, AgentError, ProtocolError, ScenarioError, StorageError
 from accord.mechanisms.result import NegotiationResult
 from accord.scenario import Party, Scenario
@@ -14,6 +15,7 @@ __all__ = [
     "AccordError",
     "AgentError",
     "Analysis",
+    "Division",
     "NegotiationResult",
     "Party",
     "ProtocolError",
@@ -21,7 +23,9 @@ __all__ = [
     "ScenarioError",
     "StorageError",
     "analyze",
+    "divide",
     "load",
+    "mediate",
     "negotiate",
 ]
 __version__ = "0.1.0"

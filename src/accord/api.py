@@ -69,3 +69,78 @@ def negotiate(
         seed=seed,
         first=first,
     )
+
+
+def mediate(
+    scenario: Scenario | str | Path,
+    mediator: str | Sequence[str] = "caucus",
+    parties: Sequence[str] | None = None,
+    *,
+    rounds: int | None = None,
+    seed: int | None = 0,
+    query_budget: int = 50,
+    discretize: int = 11,
+) -> NegotiationResult:
+    """Run a mediated negotiation: caucus (shuttle) or single-text, by the mediator's kind.
+
+    ``mediator`` is a registered mediator spec (``"caucus"``, ``"hill-climbing"``,
+    ``"annealing"``) or, for caucus mediation, a list of them acting as a coalition; ``parties``
+    are party-strategy specs, one per party (default ``truthful`` for all; a shorter list is
+    padded with its last entry). The result's ``details`` add the Nash point's utilities and the
+    agreement's Euclidean distance to it.
+    """
+    from dataclasses import replace
+
+    from accord.agents.registry import MEDIATORS, PARTY_STRATEGIES
+    from accord.analysis import analyze
+    from accord.errors import ProtocolError
+    from accord.mechanisms.caucus import run_caucus
+    from accord.mechanisms.single_text import run_single_text
+
+    sc = scenario if isinstance(scenario, Scenario) else load(scenario)
+    sc = sc.discretized(discretize)
+    specs = [mediator] if isinstance(mediator, str) else list(mediator)
+    meds = [MEDIATORS.make(m) for m in specs]
+    n = len(sc.parties)
+    pspecs = list(parties or ["truthful"])
+    pspecs += [pspecs[-1]] * (n - len(pspecs))
+    if len(pspecs) != n:
+        raise ProtocolError(f"{len(pspecs)} party strategies for {n} parties")
+    strategies = [PARTY_STRATEGIES.make(p) for p in pspecs]
+    if all(hasattr(m, "next_message") for m in meds):
+        for spec, p in zip(pspecs, strategies, strict=True):
+            if not hasattr(p, "answer"):
+                raise ProtocolError(f"party strategy {spec!r} cannot answer caucus queries")
+        result = run_caucus(
+            sc,
+            meds if len(meds) > 1 else meds[0],
+            strategies,
+            rounds=rounds or 30,
+            seed=seed,
+            query_budget=query_budget,
+            mediator_id=specs if len(specs) > 1 else specs[0],
+            party_ids=pspecs,
+        )
+    elif len(meds) == 1 and hasattr(meds[0], "propose"):
+        for spec, p in zip(pspecs, strategies, strict=True):
+            if not hasattr(p, "vote"):
+                raise ProtocolError(f"party strategy {spec!r} cannot vote on a single text")
+        result = run_single_text(
+            sc,
+            meds[0],
+            strategies,
+            rounds=rounds or 1000,
+            seed=seed,
+            mediator_id=specs[0],
+            party_ids=pspecs,
+        )
+    else:
+        raise ProtocolError(f"mediators {specs} do not share a protocol")
+    nash = analyze(sc).nash
+    details = dict(result.details)
+    if nash is not None:
+        details["nash_utilities"] = [float(u) for u in nash.utilities]
+        if result.agreed:
+            gap = sum((a - b) ** 2 for a, b in zip(result.utilities, nash.utilities, strict=True))
+            details["distance_to_nash"] = float(gap**0.5)
+    return replace(result, details=details)

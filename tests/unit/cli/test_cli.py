@@ -111,3 +111,25 @@ def test_agents_lists_registry():
     r = invoke("agents", "--json")
     ids = {row["id"] for row in json.loads(r.stdout)}
     assert {"boulware", "conceder", "linear", "hardliner", "random"} <= ids
+
+
+def test_mediate_caucus_report_and_json(tmp_path):
+    r = invoke("mediate", "job-offer", "-m", "caucus")
+    assert r.exit_code == 0, r.output
+    assert "Told the mediator in private" in r.stdout and "distance to the Nash point" in r.stdout
+    trace = tmp_path / "m.jsonl"
+    r = invoke("mediate", "river-basin", "-m", "caucus", "--json", "--trace", str(trace))
+    data = json.loads(r.stdout)
+    assert data["mediator"] == "caucus" and data["details"]["protocol"] == "caucus"
+    assert len(data["details"]["nash_utilities"]) == 3
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    private = [e for e in events if e["kind"] in ("query", "disclosure")]
+    assert private and all("recipient" in e for e in private)
+
+
+def test_mediate_single_text_and_bad_party():
+    r = invoke("mediate", "job-offer", "-m", "annealing", "--rounds", "200", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["details"]["protocol"] == "single-text"
+    r = invoke("mediate", "job-offer", "-m", "caucus", "-p", "hard")
+    assert r.exit_code == 2 and "cannot answer caucus queries" in r.stderr
