@@ -8,13 +8,8 @@ how often each party **accepts** (sampled utility >= sampled reservation), how o
 accept, and how often the package is **Pareto-optimal** (no outcome strictly dominates it under
 that sample's utilities).
 
-**Sampling.** One ``numpy`` generator per party, spawned from ``SeedSequence(seed)``, so the same
-seed gives the same profiles and adding uncertainty to one party leaves the others' draws alone.
-Per party: the reservation value is drawn first, then each uncertain weight in issue order
-(``[low, high]``: uniform; ``normal``: mean defaulting to the nominal weight). Negative draws
-become 0; then the weights of each sample are **rescaled so that they sum to the nominal
-weights' sum** (the utility keeps its scale, so it stays comparable to the reservation value).
-A zero-width range reproduces the nominal profile bit for bit.
+**Sampling** (seeded, one stream per party; weights rescaled to their nominal sum) is described
+in :mod:`accord.analysis.profiles`.
 
 **Pareto-optimality per sample** (``Robustness.method``):
 
@@ -36,14 +31,21 @@ import numpy as np
 
 from accord.analysis.minkowski import minkowski_frontier
 from accord.analysis.pareto import _strictly_dominated2, dominated_by, pareto_indices
+from accord.analysis.profiles import (
+    Profiles,
+    additive,
+    sample_profiles,
+    sampled_utilities,
+    seed_streams,
+    value_tables,
+)
 from accord.analysis.report import Analysis, analyze
 from accord.errors import ScenarioError
 from accord.outcomes.issues import Value
-from accord.preferences.uncertainty import Distribution, Uniform
 from accord.preferences.utility import LinearAdditive
-from accord.scenario import MAX_MATERIALISED, Party, Scenario
+from accord.scenario import MAX_MATERIALISED, Scenario
 
-__all__ = ["Profiles", "Robustness", "robustness", "sample_profiles", "sampled_utilities"]
+__all__ = ["Robustness", "robustness"]
 
 #: The enumeration method is used while outcomes × samples stays below this.
 ENUMERATION_BUDGET = 50_000_000
@@ -52,106 +54,6 @@ REFERENCE_OUTCOMES = 20_000
 _BLOCK = 1 << 22  # samples × outcomes evaluated at once
 Method = Literal["auto", "fixed", "minkowski", "enumeration", "sampling"]
 _SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Profiles:
-    """``n`` sampled profiles: per party its weights ``(n, issues)`` (``None`` when they are
-    not uncertain) and everybody's reservation values ``(n, parties)``."""
-
-    weights: tuple[np.ndarray | None, ...]
-    reservations: np.ndarray
-
-    @property
-    def n(self) -> int:
-        return int(self.reservations.shape[0])
-
-    def block(self, lo: int, hi: int) -> Profiles:
-        w = tuple(None if x is None else x[lo:hi] for x in self.weights)
-        return Profiles(w, self.reservations[lo:hi])
-
-
-def _draw(dist: Distribution, nominal: float, rng: np.random.Generator, n: int) -> np.ndarray:
-    if isinstance(dist, Uniform):
-        if dist.low == dist.high:
-            return np.full(n, float(dist.low))
-        return rng.uniform(dist.low, dist.high, n)
-    mean = float(nominal if dist.mean is None else dist.mean)
-    return np.full(n, mean) if dist.sd == 0 else rng.normal(mean, dist.sd, n)
-
-
-def _party_sample(
-    party: Party, issues: tuple[str, ...], rng: np.random.Generator, n: int
-) -> tuple[np.ndarray | None, np.ndarray]:
-    unc = party.uncertainty
-    res = np.full(n, float(party.reservation))
-    if unc is None:
-        return None, res
-    if unc.reservation is not None:
-        res = _draw(unc.reservation, party.reservation, rng, n)
-    if not unc.weights or not isinstance(party.utility, LinearAdditive):
-        return None, res
-    nominal = np.asarray(party.utility.weights, dtype=float)
-    w = np.repeat(nominal[None, :], n, axis=0)
-    for j, name in enumerate(issues):
-        dist = unc.weight(name)
-        if dist is not None:
-            w[:, j] = np.maximum(_draw(dist, float(nominal[j]), rng, n), 0.0)
-    target = nominal[None, :].sum(axis=1)  # the same reduction as the rows below
-    total = w.sum(axis=1)
-    scale = np.divide(target, total, out=np.ones(n), where=total > 0)
-    return w * scale[:, None], res
-
-
-def sample_profiles(scenario: Scenario, n: int, seed: int) -> Profiles:
-    """Draw ``n`` profiles (see the module docstring); same seed ⇒ same profiles."""
-    if n < 1:
-        raise ScenarioError(f"the number of samples must be at least 1, got {n}")
-    names = scenario.space.names
-    for p in scenario.parties:
-        if p.uncertainty is not None:
-            p.uncertainty.check(names, isinstance(p.utility, LinearAdditive), p.name)
-    rngs = [np.random.default_rng(s) for s in _party_seeds(seed, len(scenario.parties))]
-    drawn = [_party_sample(p, names, rng, n) for p, rng in zip(scenario.parties, rngs, strict=True)]
-    reservations = np.stack([r for _, r in drawn], axis=1)
-    return Profiles(tuple(w for w, _ in drawn), reservations)
-
-
-def _party_seeds(seed: int, parties: int) -> list[np.random.SeedSequence]:
-    """One stream per party, then one for the sampling method's reference outcomes."""
-    return np.random.SeedSequence(seed).spawn(parties + 1)[:parties]
-
-
-def _value_tables(party: Party, scenario: Scenario) -> list[np.ndarray]:
-    f = party.utility
-    if not isinstance(f, LinearAdditive):
-        raise ScenarioError(
-            f"party {party.name!r}: uncertain weights need a linear-additive utility"
-        )
-    return [vf.table(issue) for vf, issue in zip(f.values, scenario.space.issues, strict=True)]
-
-
-def sampled_utilities(
-    scenario: Scenario, profiles: Profiles, digits: np.ndarray, nominal: np.ndarray | None = None
-) -> np.ndarray:
-    """Utilities ``(samples, outcomes, parties)`` of the outcomes ``digits`` under each profile.
-
-    ``nominal`` (``scenario.evaluate(digits)``, if already known) fills the parties whose
-    weights are fixed. Terms are added in the order of :meth:`LinearAdditive.evaluate`, so a
-    profile equal to the nominal one gives bit-identical utilities.
-    """
-    d = np.atleast_2d(digits)
-    fixed = scenario.evaluate(d) if nominal is None else nominal
-    out = np.empty((profiles.n, d.shape[0], len(scenario.parties)))
-    for p, (party, w) in enumerate(zip(scenario.parties, profiles.weights, strict=True)):
-        if w is None:
-            out[:, :, p] = fixed[None, :, p]
-            continue
-        acc = np.full((profiles.n, d.shape[0]), float(party.utility.offset))  # type: ignore[attr-defined]
-        for j, table in enumerate(_value_tables(party, scenario)):
-            acc += w[:, j : j + 1] * table[d[:, j]][None, :]
-        out[:, :, p] = acc
-    return out
 
 
 def _strictly_dominated(cand: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -240,9 +142,12 @@ def _pareto_fixed(cand_u: np.ndarray, frontier: np.ndarray, n: int) -> np.ndarra
 def _pareto_minkowski(work: Scenario, prof: Profiles, cand_u: np.ndarray) -> np.ndarray:
     """Count per candidate of samples whose exact Minkowski frontier does not dominate it."""
     space = work.space
-    nominal = [p.utility.issue_tables(space) for p in work.parties]  # type: ignore[attr-defined]
-    values = [None if w is None else _value_tables(p, work) for p, w in _zip(work, prof)]
-    offsets = tuple(float(p.utility.offset) for p in work.parties)  # type: ignore[attr-defined]
+    nominal = [additive(p).issue_tables(space) for p in work.parties]
+    values = [
+        None if w is None else value_tables(p, work)
+        for p, w in zip(work.parties, prof.weights, strict=True)
+    ]
+    offsets = tuple(float(additive(p).offset) for p in work.parties)
     count = np.zeros(cand_u.shape[1], dtype=np.int64)
     for s in range(prof.n):
         tables = [
@@ -266,10 +171,6 @@ def _pareto_reference(
         for s in range(block.n):
             count += ~_strictly_dominated(cand_u[lo + s], ref_u[s])
     return count
-
-
-def _zip(work: Scenario, prof: Profiles) -> list[tuple[Party, np.ndarray | None]]:
-    return list(zip(work.parties, prof.weights, strict=True))
 
 
 # ------------------------------------------------------------------------ candidates
@@ -324,9 +225,41 @@ def _reference(work: Scenario, method: str, digits: np.ndarray, seed: int) -> np
     """The outcomes each candidate is compared with (enumeration: all; sampling: a sample)."""
     if method == "enumeration":
         return work.space.all_digits()
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(work.parties) + 1)[-1])
+    rng = np.random.default_rng(seed_streams(seed, len(work.parties))[-1])
     sample = work.space.sample(rng, REFERENCE_OUTCOMES)
     return np.unique(np.concatenate([digits, sample]), axis=0)
+
+
+def _count(
+    work: Scenario,
+    prof: Profiles,
+    digits: np.ndarray,
+    nominal: np.ndarray,
+    method: str,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate: samples accepted by each party, by all, and Pareto-optimal (in blocks
+    of samples, so memory stays bounded)."""
+    c, k = digits.shape[0], len(work.parties)
+    accept = np.zeros((c, k), dtype=np.int64)
+    agree = np.zeros(c, dtype=np.int64)
+    pareto = np.zeros(c, dtype=np.int64)
+    ref = ref_nominal = None
+    if method in ("enumeration", "sampling"):
+        ref = _reference(work, method, digits, seed)
+        ref_nominal = work.utilities() if method == "enumeration" else work.evaluate(ref)
+    step = max(1, _BLOCK // max(1, c * k))
+    for lo in range(0, prof.n if c else 0, step):
+        block = prof.block(lo, lo + step)
+        cand_u = sampled_utilities(work, block, digits, nominal)
+        ok = cand_u >= block.reservations[:, None, :]
+        accept += ok.sum(axis=0)
+        agree += ok.all(axis=2).sum(axis=0)
+        if method == "minkowski":
+            pareto += _pareto_minkowski(work, block, cand_u)
+        elif ref is not None and ref_nominal is not None:
+            pareto += _pareto_reference(work, block, cand_u, ref, ref_nominal)
+    return accept, agree, pareto
 
 
 def robustness(
@@ -351,30 +284,14 @@ def robustness(
     if analysis is None and (packages is None or chosen == "fixed"):
         analysis = analyze(scenario, discretize=discretize)
     digits, labels = _candidates(work, None if packages is not None else analysis, packages)
-    k = len(work.parties)
-    nominal = work.evaluate(digits) if digits.shape[0] else np.empty((0, k))
-    accept = np.zeros((digits.shape[0], k), dtype=np.int64)
-    agree = np.zeros(digits.shape[0], dtype=np.int64)
-    pareto = np.zeros(digits.shape[0], dtype=np.int64)
-    exact = True
+    nominal = work.evaluate(digits) if digits.shape[0] else np.empty((0, len(work.parties)))
     if chosen == "fixed" and analysis is not None:
-        pareto = _pareto_fixed(nominal, analysis.frontier, n)
         exact = analysis.exact
-    if chosen in ("enumeration", "sampling"):
-        ref = _reference(work, chosen, digits, seed)
-        ref_nominal = work.utilities() if chosen == "enumeration" else work.evaluate(ref)
-        exact = chosen == "enumeration"
-    step = max(1, _BLOCK // max(1, digits.shape[0] * k))
-    for lo in range(0, n if digits.shape[0] else 0, step):
-        block = prof.block(lo, lo + step)
-        cand_u = sampled_utilities(work, block, digits, nominal)
-        ok = cand_u >= block.reservations[:, None, :]
-        accept += ok.sum(axis=0)
-        agree += ok.all(axis=2).sum(axis=0)
-        if chosen == "minkowski":
-            pareto += _pareto_minkowski(work, block, cand_u)
-        elif chosen in ("enumeration", "sampling"):
-            pareto += _pareto_reference(work, block, cand_u, ref, ref_nominal)
+        accept, agree, _ = _count(work, prof, digits, nominal, chosen)
+        pareto = _pareto_fixed(nominal, analysis.frontier, n)
+    else:
+        exact = chosen != "sampling"
+        accept, agree, pareto = _count(work, prof, digits, nominal, chosen, seed)
     return Robustness(
         scenario=scenario.name,
         parties=work.party_names,
