@@ -74,8 +74,9 @@ def proposal(package: int) -> Query:
 class Answer:
     """A party's reply to one query. Only the fields of the query's kind are set:
     ``ratings`` (rate), ``ranking`` (rank: the packages best first), ``issue`` (top_issue),
-    ``threshold`` (red_line), ``accept`` and the optional private ``reason`` (proposal).
-    ``refused`` means the party declined to answer (it still counts against the budget)."""
+    ``threshold`` (red_line; ``None``: no red line), ``accept`` and the optional private
+    ``reason`` (proposal). ``refused`` means the party declined to answer (it still counts
+    against the budget)."""
 
     kind: QueryKind
     ratings: tuple[float, ...] = ()

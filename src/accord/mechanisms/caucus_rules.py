@@ -81,9 +81,10 @@ def check_answer(query: Query, answer: Any, issues: Sequence[str]) -> str | None
     elif query.kind == "top_issue" and answer.issue not in issues:
         return f"{answer.issue!r} is not an issue"
     elif query.kind == "red_line" and not (
-        isinstance(answer.threshold, int | float) and math.isfinite(answer.threshold)
+        answer.threshold is None
+        or (isinstance(answer.threshold, int | float) and math.isfinite(answer.threshold))
     ):
-        return f"red line {answer.threshold!r} is not a number"
+        return f"red line {answer.threshold!r} is neither a number nor None (no red line)"
     elif query.kind == "proposal" and not isinstance(answer.accept, bool):
         return f"accept must be True or False, not {answer.accept!r}"
     return None

@@ -133,11 +133,13 @@ class ModelMediator:
         self.reserve = reserve
         self._memo: dict[tuple[str, int], Evidence] = {}
         self._fits: dict[tuple[str, int], Estimate] = {}
+        self._candidates: dict[tuple[int, ...], int] = {}
         self._plans: dict[str, list[list[int]]] = {}
 
     def start(self, view: MediatorView) -> None:
         self._memo.clear()
         self._fits.clear()
+        self._candidates.clear()
         self._plans.clear()
 
     def next_message(self, view: MediatorView, party: str) -> Message | None:
@@ -146,13 +148,19 @@ class ModelMediator:
             return to_party(view, party, query)
         if any(self._explore(view, other) is not None for other in view.parties):
             return None  # still learning about someone: propose once everyone is modelled
-        evidence = [self._evidence(view, p) for p in view.parties]
-        excluded = {x for ev in evidence for x in ev.rejected}
-        ests = [self._estimate(view, p) for p in view.parties]
-        candidate = estimated_nash(view.space, ests, excluded)
+        candidate = self._candidate(view)
         if self._evidence(view, party).votes.get(candidate):
             return None  # already accepted: the others must be asked
         return to_party(view, party, proposal(candidate), *view.parties)
+
+    def _candidate(self, view: MediatorView) -> int:
+        """The estimated Nash package, excluding every rejected proposal (memoised)."""
+        key = tuple(len(view.notebook.of(p)) for p in view.parties)
+        if key not in self._candidates:
+            excluded = {x for p in view.parties for x in self._evidence(view, p).rejected}
+            ests = [self._estimate(view, p) for p in view.parties]
+            self._candidates[key] = estimated_nash(view.space, ests, excluded)
+        return self._candidates[key]
 
     def _evidence(self, view: MediatorView, party: str) -> Evidence:
         exchanges = view.notebook.of(party)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from accord.mechanisms.caucus_messages import Answer, PartyView, Query
@@ -39,8 +41,9 @@ def issue_importance(view: PartyView) -> np.ndarray:
 def truthful_answer(view: PartyView, query: Query) -> Answer:
     """The truthful answer to a caucus query: ratings are the party's utilities, a ranking
     orders by utility (ties in the order asked), the top issue moves its utility most, the red
-    line is its reservation value, and it accepts a proposal iff the proposal is worth at least
-    its reservation value (saying privately why not when it rejects)."""
+    line is its reservation value (none when that is not finite), and it accepts a proposal
+    iff the proposal is worth at least its reservation value (saying privately why not when it
+    rejects)."""
     kind = query.kind
     if kind == "rate":
         return Answer(kind, ratings=tuple(float(u) for u in view.utilities(query.packages)))
@@ -51,7 +54,8 @@ def truthful_answer(view: PartyView, query: Query) -> Answer:
     if kind == "top_issue":
         return Answer(kind, issue=view.space.names[int(np.argmax(issue_importance(view)))])
     if kind == "red_line":
-        return Answer(kind, threshold=float(view.reservation))
+        finite = math.isfinite(view.reservation)
+        return Answer(kind, threshold=float(view.reservation) if finite else None)
     worth = float(view.utilities(query.packages)[0])
     if worth >= view.reservation:
         return Answer(kind, accept=True)
