@@ -11,6 +11,7 @@ import numpy as np
 
 from accord.errors import ScenarioError
 from accord.outcomes.space import OutcomeSpace
+from accord.phases import Timeline, phased_utility
 from accord.preferences.uncertainty import PartyUncertainty
 from accord.preferences.utility import UtilityFunction
 
@@ -57,6 +58,8 @@ class Scenario:
     warnings: tuple[str, ...] = ()
     source: str | None = None
     load_seconds: float | None = field(default=None, compare=False)
+    timeline: Timeline = field(default_factory=Timeline)
+    mediators: tuple[str, ...] = ()
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -118,3 +121,27 @@ class Scenario:
             return self
         note = f"real issues discretised at {points} evenly spaced points each"
         return replace(self, space=self.space.discretize(points), warnings=(*self.warnings, note))
+
+    def at(self, *, round: int | None = None, through: str | None = None) -> Scenario:
+        """A snapshot of the scenario at a point of its timeline: reservation values after the
+        events so far (at or before ``round``, or up to and including the event ``through``)
+        and phased expected utilities under the breakdown risks then in force. The snapshot is
+        a plain scenario (no timeline); without a timeline the scenario itself is returned."""
+        if self.timeline.is_empty:
+            return self
+        reservations = {p.name: p.reservation for p in self.parties}
+        st = self.timeline.state(reservations, round=round, through=through)
+        unknown = set(st.reservation) - set(reservations)
+        if unknown:
+            raise ScenarioError(
+                f"events change the reservation of unknown parties {sorted(unknown)}"
+            )
+        parties = tuple(
+            replace(
+                p,
+                reservation=float(st.reservation[p.name]),
+                utility=phased_utility(p.utility, self.space.names, self.timeline, st.risk),
+            )
+            for p in self.parties
+        )
+        return replace(self, parties=parties, timeline=Timeline())

@@ -265,6 +265,7 @@ def analyze(
     results are reproducible); ``time_limit`` bounds the nonlinear search in seconds.
     """
     rng = rng if rng is not None else np.random.default_rng(0)
+    scenario = scenario.at()  # a phased scenario is analysed at the start of its timeline
     warnings = list(scenario.warnings)
     outcomes = scenario.space.size
     work = scenario
