@@ -224,3 +224,18 @@ def test_red_line_answers_are_the_reservation_values():
     for note, r in zip(said, sc.reservations, strict=True):
         assert f'"threshold": {r}' in note
     assert res.reason == "deadline" and res.details["proposals"] == 0
+
+
+@pytest.mark.parametrize("name", sorted(PACKAGED))
+def test_caucus_beats_single_text_and_alternating_offers_on_packaged_scenarios(name):
+    """A light version of benchmarks/mediation_eval.py (the corpus comparison)."""
+    from accord.api import negotiate
+    from accord.mechanisms.single_text import run_single_text
+
+    sc = PACKAGED[name]
+    caucus = run(sc, seed=0)
+    hill = run_single_text(sc, MEDIATORS.make("hill-climbing"), parties(sc), seed=0, rounds=300)
+    offers = negotiate(sc, ["boulware", "conceder"] + ["conceder"] * (len(sc.parties) - 2))
+    ratios = [nash_ratio(sc, r) for r in (caucus, hill, offers)]
+    assert ratios[0] >= max(ratios[1:]) - 1e-9 and ratios[0] >= 0.98
+    assert max(caucus.details["queries"].values()) < hill.details["proposals"]
