@@ -15,7 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from accord.clauses import ClauseValue
 from accord.errors import ScenarioError
+from accord.io import timeline_yaml
 from accord.io.uncertainty_yaml import uncertainty_data, uncertainty_from_spec
 from accord.io.yaml_schema import (
     FORMAT_VERSION,
@@ -36,7 +38,6 @@ from accord.preferences.utility import (
 from accord.preferences.values import AffineValue, TableValue, TriangularValue, ValueFunction
 from accord.scenario import Party, Scenario
 
-_RESERVED = ("mediators", "events", "phases")
 _TAGS = ("linear-additive", "hyper-rectangles")  # pydantic puts union tags in error paths
 
 
@@ -72,13 +73,6 @@ def loads_yaml(text: str, source: str | Path = "<string>") -> Scenario:
             source,
             _line_of(text, ("accord",)),
         )
-    for key in _RESERVED:
-        if key in data:
-            raise ScenarioError(
-                f"'{key}' is reserved for a later version of the format",
-                source,
-                _line_of(text, (key,)),
-            )
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
@@ -100,10 +94,11 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
         space = OutcomeSpace(tuple(issues))
     except ScenarioError as exc:
         raise ScenarioError(exc.reason, source, _line_of(text, ("issues",))) from None
+    rules = timeline_yaml.clause_rules(spec)
     parties = []
     for i, p in enumerate(spec.parties):
         try:
-            utility = _utility(p.utility, space)
+            utility = _utility(p.utility, space, rules)
             uncertainty = uncertainty_from_spec(p.uncertainty)
             if uncertainty is not None:
                 uncertainty.check(space.names, isinstance(utility, LinearAdditive), p.name)
@@ -113,9 +108,29 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
         except ScenarioError as exc:
             raise ScenarioError(exc.reason, source, _line_of(text, ("parties", i))) from None
     try:
-        return Scenario(spec.name, space, tuple(parties), spec.description, (), str(source))
+        timeline = timeline_yaml.timeline_from_spec(spec, space.names)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.reason, source, _line_of(text, _timeline_key(spec))) from None
+    try:
+        return Scenario(
+            spec.name,
+            space,
+            tuple(parties),
+            spec.description,
+            (),
+            str(source),
+            timeline=timeline,
+            mediators=tuple(spec.mediators),
+        )
     except ScenarioError as exc:
         raise ScenarioError(exc.reason, source, _line_of(text, ("parties",))) from None
+
+
+def _timeline_key(spec: ScenarioSpec) -> tuple[str, ...]:
+    for key in ("events", "phases", "clauses", "delay_cost"):
+        if getattr(spec, key):
+            return (key,)
+    return ("name",)
 
 
 def _issue(
@@ -135,7 +150,9 @@ def _issue(
 
 
 def _utility(
-    spec: LinearAdditiveSpec | HyperRectanglesSpec, space: OutcomeSpace
+    spec: LinearAdditiveSpec | HyperRectanglesSpec,
+    space: OutcomeSpace,
+    rules: dict[str, dict[Any, Any]] | None = None,
 ) -> UtilityFunction:
     names = space.names
     if isinstance(spec, HyperRectanglesSpec):
@@ -155,7 +172,7 @@ def _utility(
     if missing:
         raise ScenarioError(f"utility gives no values for issues {missing}")
     weights = tuple(float(spec.weights.get(n, 0.0)) for n in names)
-    vfs = tuple(_value_function(spec.values[n]) for n in names)
+    vfs = tuple(_value_function(n, spec.values[n], rules or {}) for n in names)
     utility = LinearAdditive(weights, vfs, spec.offset)
     for issue, vf in zip(space.issues, vfs, strict=True):
         if isinstance(vf, TableValue):
@@ -167,7 +184,9 @@ def _utility(
     return utility
 
 
-def _value_function(spec: ValueSpec) -> ValueFunction:
+def _value_function(issue: str, spec: ValueSpec, rules: dict[str, dict[Any, Any]]) -> ValueFunction:
+    if spec.clause is not None:
+        return timeline_yaml.clause_value(issue, spec.clause, rules)
     if spec.table is not None:
         return TableValue(dict(spec.table))
     if spec.linear is not None:
@@ -198,6 +217,7 @@ def to_data(scenario: Scenario) -> dict[str, Any]:
         data["description"] = scenario.description
     data["issues"] = issues
     data["parties"] = parties
+    data.update(timeline_yaml.timeline_data(scenario))
     return data
 
 
@@ -256,6 +276,11 @@ def _value_data(vf: ValueFunction, issue: Issue) -> dict[str, Any]:
         return {"linear": lin}
     if isinstance(vf, TriangularValue):
         return {"triangular": {"lower": vf.lower, "top": vf.top, "upper": vf.upper}}
+    if isinstance(vf, ClauseValue):
+        clause: dict[str, Any] = {"units": vf.units, "per_day": vf.per_day, "per_unit": vf.per_unit}
+        if vf.none:
+            clause["none"] = vf.none
+        return {"clause": clause}
     if isinstance(issue, RealIssue):
         raise ScenarioError(f"issue {issue.name!r} is real: its value function must be numeric")
     table = vf.table(issue)

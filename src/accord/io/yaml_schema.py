@@ -82,19 +82,31 @@ class TriangularSpec(_Strict):
     upper: float
 
 
+class ClauseValueSpec(_Strict):
+    """Value of a clause issue from the rules in the top-level ``clauses`` section."""
+
+    units: int = Field(ge=0)
+    per_day: float = 0.0
+    per_unit: float = 0.0
+    none: float = 0.0
+
+
 class ValueSpec(_Strict):
-    """Exactly one of ``table``, ``linear`` or ``triangular``."""
+    """Exactly one of ``table``, ``linear``, ``triangular`` or ``clause``."""
 
     table: dict[ScalarValue, float] | None = None
     linear: LinearSpec | None = None
     triangular: TriangularSpec | None = None
+    clause: ClauseValueSpec | None = None
 
     @model_validator(mode="after")
     def _one(self) -> ValueSpec:
-        given = [k for k in ("table", "linear", "triangular") if getattr(self, k) is not None]
+        kinds = ("table", "linear", "triangular", "clause")
+        given = [k for k in kinds if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                f"give exactly one of 'table', 'linear', 'triangular' (got {given or 'none'})"
+                f"give exactly one of 'table', 'linear', 'triangular', 'clause' "
+                f"(got {given or 'none'})"
             )
         return self
 
@@ -165,9 +177,41 @@ class PartySpec(_Strict):
     uncertainty: UncertaintySpec | None = None
 
 
+class ExtensionRuleSpec(_Strict):
+    per: int = Field(ge=1)
+    days: int = Field(default=1, ge=0)
+    cap: int | None = Field(default=None, ge=0)
+
+
+class PhaseSpec(_Strict):
+    name: str = Field(min_length=1)
+    issues: list[str] = Field(min_length=1)
+    requires: str | None = None
+    breakdown_risk: float = Field(default=0.0, ge=0, le=1)
+
+
+class EventSpec(_Strict):
+    name: str = Field(min_length=1)
+    round: int = Field(ge=0)
+    date: str | None = None
+    description: str = ""
+    reservation: dict[str, float] = Field(default_factory=dict)
+    delay_cost: dict[str, float] = Field(default_factory=dict)
+    risk: dict[str, float] = Field(default_factory=dict)
+    deadline: int | None = Field(default=None, ge=1)
+    unavailable: list[str] = Field(default_factory=list)
+    available: list[str] = Field(default_factory=list)
+
+
 class ScenarioSpec(_Strict):
     accord: Literal[1]
     name: str = Field(min_length=1)
     description: str = ""
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=1)
+    mediators: list[str] = Field(default_factory=list)
+    clauses: dict[str, dict[ScalarValue, ExtensionRuleSpec | None]] = Field(default_factory=dict)
+    phases: list[PhaseSpec] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list)
+    delay_cost: dict[str, float] = Field(default_factory=dict)
+    deadline: int | None = Field(default=None, ge=1)
