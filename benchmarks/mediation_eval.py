@@ -192,9 +192,10 @@ def markdown(rows: list[dict[str, Any]], results: list[dict[str, Any]], command:
     lines += [
         "",
         "Notes. A caucus query may name up to 5 packages (`MAX_PACKAGES`); every answered query "
-        "(ratings, red line, proposals) counts against the budget. Every profile of these domains is "
-        "linear-additive (the one nonlinear domain this small has four parties), so a truthful party's ratings of one-issue-at-a-time variations "
-        "identify its utility exactly (large numeric issues are interpolated from a grid and "
+        "(ratings, red line, proposals) counts against the budget. Every profile of these "
+        "domains is linear-additive (the one nonlinear domain this small has four parties), so "
+        "a truthful party's ratings of one-issue-at-a-time variations identify its utility "
+        "exactly (large numeric issues are interpolated from a grid and "
         "refined at kinks): that is why caucus with truthful parties lands on the Nash package. "
         "With *guarded* parties (rankings only, no red line) the mediator's model is ordinal "
         "and coarse, and the Nash ratio drops. Single-text mediators never see a utility, only "
