@@ -35,6 +35,8 @@ def render_analysis(console: Console, data: dict[str, Any]) -> None:
         f"{len(data['parties'])} parties"
     )
     console.print(f"method: {data.get('method')} ({exact})")
+    if data.get("at"):
+        console.print(f"as it stands right after the event: {data['at']}")
     parties = Table(title="Parties", title_justify="left")
     parties.add_column("party")
     parties.add_column("reservation", justify="right")

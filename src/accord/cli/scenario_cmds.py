@@ -30,13 +30,20 @@ def analyze(
         ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the uncertainty samples.")] = 0,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Analyse the scenario as it is right after this event."),
+    ] = None,
 ) -> None:
     """Pareto frontier, bargaining solutions, ZOPA and opposition of a scenario."""
     import accord
 
     sc = accord.load(scenario, profiles=parse_parties(parties))
+    sc = sc.at(through=at) if at is not None else sc.at()
     result = accord.analyze(sc, discretize=discretize)
     data = result.to_dict()
+    if at is not None:
+        data["at"] = at
     if uncertainty:
         from accord.analysis.uncertainty import robustness
 
