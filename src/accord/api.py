@@ -99,6 +99,7 @@ def mediate(
 
     sc = scenario if isinstance(scenario, Scenario) else load(scenario)
     sc = sc.discretized(discretize)
+    rounds = rounds or sc.timeline.deadline
     specs = [mediator] if isinstance(mediator, str) else list(mediator)
     meds = [MEDIATORS.make(m) for m in specs]
     n = len(sc.parties)
@@ -136,7 +137,7 @@ def mediate(
         )
     else:
         raise ProtocolError(f"mediators {specs} do not share a protocol")
-    nash = analyze(sc).nash
+    nash = analyze(sc.at(round=result.rounds)).nash
     details = dict(result.details)
     if nash is not None:
         details["nash_utilities"] = [float(u) for u in nash.utilities]

@@ -94,6 +94,12 @@ class _Session:
         budget: int,
         seed: int | None,
     ):
+        self.original = scenario
+        self.timeline = scenario.timeline
+        self.applied: set[str] = set()
+        self.away: frozenset[str] = frozenset()
+        self.delay_cost: dict[str, float] = dict(scenario.timeline.delay_cost)
+        scenario = scenario.at()  # the start of its timeline (itself when it has none)
         self.scenario = scenario
         self.mediators = mediators
         self.mids = mediator_ids
@@ -136,6 +142,8 @@ class _Session:
             )
             for i, p in enumerate(scenario.parties)
         ]
+        for view in self.pviews:
+            view.delay_cost = float(self.delay_cost.get(view.name, 0.0))
 
     def now(self) -> float:
         return time.perf_counter() - self.t0
@@ -159,6 +167,33 @@ class _Session:
     def public(self, text: str) -> None:
         for view in self.pviews:
             view.public.append(text)
+
+    def apply_events(self, rnd: int) -> None:
+        """Apply every timeline event due by round ``rnd``: new reservation values, risks
+        (phased utilities), costs of delay, deadline and availability. Events are public."""
+        due = [e for e in self.timeline.events if e.round <= rnd and e.name not in self.applied]
+        if not due:
+            return
+        snapshot = self.original.at(round=rnd)
+        state = self.timeline.state(
+            {p.name: p.reservation for p in self.original.parties}, round=rnd
+        )
+        for view, party in zip(self.pviews, snapshot.parties, strict=True):
+            view._utility = party.utility
+            view.reservation = float(party.reservation)
+            view.delay_cost = float(state.delay_cost.get(party.name, 0.0))
+        self.scenario = snapshot
+        self.delay_cost = dict(state.delay_cost)
+        self.away = state.unavailable
+        if state.deadline is not None:
+            self.clock.rounds = min(max(state.deadline, rnd + 1), self.clock.rounds)
+        for e in due:
+            self.applied.add(e.name)
+            text = f"{e.name}" + (f" ({e.date})" if e.date else "")
+            self.record(
+                None, "event", None, text + (f": {e.description.strip()}" if e.description else "")
+            )
+            self.public(f"event: {text}")
 
     def guarded(self, actor: str, what: str, call: Any, *args: Any) -> Any:
         started = time.perf_counter()
@@ -222,11 +257,17 @@ def _caucus(s: _Session, m: int, p: int) -> int | None:
 
 
 def _loop(s: _Session) -> tuple[int | None, str, int]:
-    for rnd in range(s.clock.rounds):
+    rnd = 0
+    while rnd < s.clock.rounds:
         s.clock.round = rnd
+        s.apply_events(rnd)
+        if rnd >= s.clock.rounds:
+            break
         m = rnd % len(s.mediators)
         s.public(f"round {rnd}: caucuses led by {s.mids[m]}")
         for p in range(len(s.names)):
+            if "mediator" in s.away or s.names[p] in s.away:
+                continue  # the mediator cannot meet this party this round
             agreement = _caucus(s, m, p)
             if agreement is not None:
                 s.record(None, "agreement", agreement)
@@ -235,6 +276,7 @@ def _loop(s: _Session) -> tuple[int | None, str, int]:
         if all(b <= 0 for b in s.budget.values()):
             s.record(None, "end", None, "every disclosure budget is spent")
             return None, "budget exhausted", rnd + 1
+        rnd += 1
     s.record(None, "timeout", None, f"{s.clock.rounds} rounds")
     return None, "deadline", s.clock.rounds
 
@@ -317,7 +359,11 @@ def _result(
     for party, view in zip(s.scenario.parties, s.pviews, strict=True):
         u = float(view.utilities([agreement])[0]) if agreement is not None else view.reservation
         utilities.append(u)
-        discounted.append(u * party.discount**t if party.discount is not None else u)
+        u_t = u * party.discount**t if party.discount is not None else u
+        delay = s.delay_cost.get(party.name, 0.0) * (
+            rnd if agreement is not None else s.clock.rounds
+        )
+        discounted.append(u_t - delay)
     asked = {n: len(s.notebook.of(n)) for n in s.names}
     budget = asked[s.names[0]] + s.budget[s.names[0]]
     details = {
@@ -328,6 +374,8 @@ def _result(
         "budget_used": {n: asked[n] / budget for n in s.names},
         "coalition": list(mids),
     }
+    if s.applied:
+        details["events"] = [e.name for e in s.timeline.events if e.name in s.applied]
     return NegotiationResult(
         scenario=s.scenario.name,
         parties=s.names,

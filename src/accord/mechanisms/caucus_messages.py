@@ -204,6 +204,7 @@ class PartyView:
     __slots__ = (
         "_clock",
         "_utility",
+        "delay_cost",
         "inbox",
         "name",
         "outbox",
@@ -228,6 +229,7 @@ class PartyView:
         self.rng = rng
         self._utility = utility
         self._clock = clock
+        self.delay_cost = 0.0  # utility lost per round of delay (set by the timeline's events)
         self.inbox: list[Message] = []
         self.outbox: list[Message] = []
         self.public: list[str] = []

@@ -232,7 +232,7 @@ def test_caucus_beats_single_text_and_alternating_offers_on_packaged_scenarios(n
     from accord.api import negotiate
     from accord.mechanisms.single_text import run_single_text
 
-    sc = PACKAGED[name]
+    sc = PACKAGED[name].at()  # a phased case is compared at the start of its timeline
     caucus = run(sc, seed=0)
     hill = run_single_text(sc, MEDIATORS.make("hill-climbing"), parties(sc), seed=0, rounds=300)
     offers = negotiate(sc, ["boulware", "conceder"] + ["conceder"] * (len(sc.parties) - 2))

@@ -135,8 +135,10 @@ class ModelMediator:
         self._fits: dict[tuple[str, int], Estimate] = {}
         self._candidates: dict[tuple[int, ...], int] = {}
         self._plans: dict[str, list[list[int]]] = {}
+        self._waited = -1  # last round in which nothing looked acceptable to all
 
     def start(self, view: MediatorView) -> None:
+        self._waited = -1
         self._memo.clear()
         self._fits.clear()
         self._candidates.clear()
@@ -151,13 +153,57 @@ class ModelMediator:
         candidate = self._candidate(view)
         if self._evidence(view, party).votes.get(candidate):
             return None  # already accepted: the others must be asked
+        if not self._acceptable(view, candidate):
+            self._waited = max(self._waited, view.round)
+            return None  # nothing looks acceptable to all yet: wait for red lines to move
         return to_party(view, party, proposal(candidate), *view.parties)
+
+    def _acceptable(self, view: MediatorView, package: int) -> bool:
+        """Whether every party's estimated utility of ``package`` meets its stated red line."""
+        digits = np.array([view.space.from_index(package)], dtype=np.int64)
+        for p in view.parties:
+            est = self._estimate(view, p)
+            if float(est.evaluate(digits)[0]) < est.reservation - 1e-9:
+                return False
+        return True
+
+    def _standing_rejections(self, view: MediatorView, party: str) -> set[int]:
+        """Packages ``party`` rejected since it last stated its red line (a party whose red
+        line has moved may accept what it rejected before)."""
+        out: set[int] = set()
+        for x in view.notebook.of(party):
+            query, answer = x.query.body, x.answer.body
+            if not isinstance(query, Query) or not isinstance(answer, Answer):
+                continue
+            if query.kind == "red_line":
+                out.clear()
+            elif query.kind == "proposal":
+                if answer.accept and not answer.refused:
+                    out.discard(query.packages[0])
+                else:
+                    out.add(query.packages[0])
+        return out
+
+    def _stale_red_line(self, view: MediatorView, party: str) -> bool:
+        """True when ``party`` rejected a proposal after it last stated its red line, in an
+        earlier round: its red line may have moved since, so it is asked again."""
+        last_red, last_no = -1, -1
+        for x in view.notebook.of(party):
+            query, answer = x.query.body, x.answer.body
+            if not isinstance(query, Query) or not isinstance(answer, Answer):
+                continue
+            if query.kind == "red_line":
+                last_red = x.round
+            elif query.kind == "proposal" and not answer.accept:
+                last_no = x.round
+        moved = last_no >= last_red and last_no >= 0
+        return view.round > last_red and (moved or self._waited >= last_red)
 
     def _candidate(self, view: MediatorView) -> int:
         """The estimated Nash package, excluding every rejected proposal (memoised)."""
         key = tuple(len(view.notebook.of(p)) for p in view.parties)
         if key not in self._candidates:
-            excluded = {x for p in view.parties for x in self._evidence(view, p).rejected}
+            excluded = {x for p in view.parties for x in self._standing_rejections(view, p)}
             ests = [self._estimate(view, p) for p in view.parties]
             self._candidates[key] = estimated_nash(view.space, ests, excluded)
         return self._candidates[key]
@@ -187,7 +233,7 @@ class ModelMediator:
         if view.budget_left(party) <= self.reserve:
             return None
         ev = self._evidence(view, party)
-        if "red_line" not in ev.asked:
+        if "red_line" not in ev.asked or self._stale_red_line(view, party):
             return red_line()
         plan = self._plan(view, party)
         if "rate" not in ev.refused:

@@ -1,0 +1,74 @@
+"""Mediating the phased packaged case: the agreement comes from the mechanism, and it moves in
+the direction the model says when the assumptions change."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import accord
+from accord.api import packaged_scenarios
+from accord.io.yaml_format import loads_yaml
+
+CASE = "hostage-release-2023"
+
+
+@pytest.fixture(scope="module")
+def case():
+    return accord.load(CASE)
+
+
+def mediate(sc, **kw):
+    return accord.mediate(sc, "caucus", ["pressured"], seed=0, query_budget=200, **kw)
+
+
+def test_events_are_public_and_recorded_and_the_channel_cut_is_respected(case):
+    r = mediate(case)
+    assert r.agreed
+    events = [e for e in r.trace if e.kind == "event"]
+    assert [e.note.split(" (")[0] for e in events] == [e.name for e in case.timeline.events]
+    assert all(e.recipient is None for e in events)  # public: addressed to no one in particular
+    cut = case.timeline.event("escalation").round
+    back = case.timeline.event("channel restored").round
+    met_hamas = {e.round for e in r.trace if e.recipient == "Hamas"}
+    assert not met_hamas & set(range(cut, back))
+    assert r.details["events"] == [e.name for e in case.timeline.events]
+
+
+def test_agreement_is_rational_near_the_frontier_and_has_the_public_deals_structure(case):
+    r = mediate(case)
+    final = case.at(round=r.rounds)
+    u = np.array(r.utilities)
+    assert (u >= final.reservations - 1e-12).all()
+    frontier = accord.analyze(final).frontier
+    # within 1% of the frontier: no frontier point beats it by more than 1% on every party
+    assert not ((frontier >= u * 1.01).all(axis=1)).any()
+    o = r.outcome
+    assert o["phase1_releases"] >= 30 and o["pause_days"] >= 2
+    assert o["prisoners_per_hostage"] >= 1 and o["aid_trucks_per_day"] >= 100
+    assert o["extension"] != "none"
+
+
+def test_higher_cost_of_delay_means_earlier_agreement(case):
+    rounds = []
+    for cost in (0.0, 0.01, 0.02):
+        t = replace(case.timeline, delay_cost=dict.fromkeys(case.party_names, cost), events=())
+        r = mediate(replace(case, timeline=t))
+        assert r.agreed
+        rounds.append(r.rounds)
+    assert rounds[0] > rounds[1] > rounds[2]
+
+
+def test_removing_the_extension_clause_removes_it_from_the_deal():
+    text = packaged_scenarios()[CASE].read_text(encoding="utf-8")
+    old = "values: [none, 1 day per 10 releases, 1 day per 5 releases]"
+    assert old in text
+    without = loads_yaml(text.replace(old, "values: [none]"))
+    r = mediate(without)
+    assert r.agreed and r.outcome["extension"] == "none"
+    assert mediate(accord.load(CASE)).outcome["extension"] != "none"
+
+
+def test_escalation_makes_agreement_harder(case):
+    calm = replace(case, timeline=replace(case.timeline, events=()))
+    assert mediate(calm).rounds < mediate(case).rounds
