@@ -102,6 +102,11 @@ def mediate(
     rounds = rounds or sc.timeline.deadline
     specs = [mediator] if isinstance(mediator, str) else list(mediator)
     meds = [MEDIATORS.make(m) for m in specs]
+    names: list[str] = list(specs)
+    if len(specs) == 1 and len(sc.mediators) > 1 and hasattr(meds[0], "next_message"):
+        # the scenario's mediators act as a coalition, each running the same strategy
+        meds = [MEDIATORS.make(specs[0]) for _ in sc.mediators]
+        names = list(sc.mediators)
     n = len(sc.parties)
     pspecs = list(parties or ["truthful"])
     pspecs += [pspecs[-1]] * (n - len(pspecs))
@@ -119,7 +124,7 @@ def mediate(
             rounds=rounds or 30,
             seed=seed,
             query_budget=query_budget,
-            mediator_id=specs if len(specs) > 1 else specs[0],
+            mediator_id=names if len(names) > 1 else names[0],
             party_ids=pspecs,
         )
     elif len(meds) == 1 and hasattr(meds[0], "propose"):

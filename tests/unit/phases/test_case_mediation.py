@@ -70,5 +70,8 @@ def test_removing_the_extension_clause_removes_it_from_the_deal():
 
 
 def test_escalation_makes_agreement_harder(case):
-    calm = replace(case, timeline=replace(case.timeline, events=()))
-    assert mediate(calm).rounds < mediate(case).rounds
+    calm = mediate(replace(case, timeline=replace(case.timeline, events=())))
+    tense = mediate(case)
+    assert calm.agreed and tense.agreed
+    assert tense.rounds >= calm.rounds
+    assert all(t < c for t, c in zip(tense.utilities, calm.utilities, strict=True))
