@@ -311,7 +311,7 @@ def _check_weights(
         return tuple(w)
     if total < 1.0:
         warnings.append(
-            f"{file}:{root.line}: weights sum to {total:.4g}; used as given (GENIUS does not "
+            f"{file}:{root.line}: weights sum to {total:.10g}; used as given (GENIUS does not "
             "normalise them)"
         )
         return tuple(w)
@@ -319,10 +319,10 @@ def _check_weights(
         wi * _max_value(vf, issue) for wi, vf, issue in zip(w, vfs, space.issues, strict=True)
     )
     if best <= 1.0 + 1e-9:
-        warnings.append(f"{file}:{root.line}: weights sum to {total:.4g}; used as given")
+        warnings.append(f"{file}:{root.line}: weights sum to {total:.10g}; used as given")
         return tuple(w)
     warnings.append(
-        f"{file}:{root.line}: weights sum to {total:.4g}; GENIUS caps utilities at 1, accord "
+        f"{file}:{root.line}: weights sum to {total:.10g}; GENIUS caps utilities at 1, accord "
         "divides the weights by their sum instead"
     )
     return tuple(x / total for x in w)

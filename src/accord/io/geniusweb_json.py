@@ -116,7 +116,7 @@ def read_geniusweb_profile(
     if total <= 0:
         raise ScenarioError(f"issue weights sum to {total:g}", path, line_of(text, "issueWeights"))
     if abs(total - 1.0) > 1e-6:
-        warnings.append(f"{path}:{line_of(text, 'issueWeights')}: weights sum to {total:.4g}")
+        warnings.append(f"{path}:{line_of(text, 'issueWeights')}: weights sum to {total:.10g}")
     utility = LinearAdditive(w, vfs)
     reservation = _reservation(body.get("reservationBid"), utility, space, text, path, warnings)
     return Party(name or Path(path).stem, utility, reservation, None, str(path)), warnings

@@ -118,7 +118,7 @@ def read_negmas_ufun(
     warnings: list[str] = []
     total = sum(utility.weights)
     if abs(total - 1.0) > 1e-6:
-        warnings.append(f"{path}:{_line(text, 'weights')}: weights sum to {total:.4g}")
+        warnings.append(f"{path}:{_line(text, 'weights')}: weights sum to {total:.10g}")
     return Party(name or Path(path).stem, utility, reservation, discount, str(path)), warnings
 
 

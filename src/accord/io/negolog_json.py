@@ -73,7 +73,7 @@ def read_negolog_profile(
     if total <= 0:
         raise ScenarioError(f"issue weights sum to {total:g}", path, line_of(text, "issueWeights"))
     if abs(total - 1.0) > 1e-6:
-        warnings.append(f"{path}:{line_of(text, 'issueWeights')}: weights sum to {total:.4g}")
+        warnings.append(f"{path}:{line_of(text, 'issueWeights')}: weights sum to {total:.10g}")
     try:
         reservation = float(data.get("reservationValue", 0.0))
     except (TypeError, ValueError):
