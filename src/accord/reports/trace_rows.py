@@ -112,7 +112,7 @@ def proposal_rows(scenario: Scenario, trace: Trace) -> list[ProposalRow]:
 
 def _event_name(note: str, names: list[str]) -> str | None:
     """The timeline event a trace ``event`` entry names (its note, or the note's JSON
-    ``name``/``event`` key, or a note that starts with the name)."""
+    ``name``/``event`` key, or the longest event name the note starts with)."""
     candidates = [note.strip()]
     try:
         data = json.loads(note)
@@ -123,7 +123,8 @@ def _event_name(note: str, names: list[str]) -> str | None:
     for c in candidates:
         if c in names:
             return c
-    return next((n for n in names if note.startswith(n)), None)
+    prefixed = [n for n in names if note.startswith(n)]
+    return max(prefixed, key=len) if prefixed else None  # 'storm passes' is not 'storm'
 
 
 def applied_events(scenario: Scenario, trace: Trace) -> list[dict[str, Any]]:

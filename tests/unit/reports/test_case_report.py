@@ -204,3 +204,16 @@ def test_fictional_case_nash_package_has_the_clause():
         nash = accord.analyze(snap).nash
         assert nash is not None
         assert nash.outcome["job_guarantee"] != "none"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_events_recorded_in_the_trace_are_reported(name):
+    sc = accord.load(name)
+    result = accord.mediate(sc, "caucus", ["pressured"], seed=0, query_budget=200)
+    report = case_report(sc, result)
+    recorded = [e.round for e in result.trace if e.kind == "event"]
+    names = [e["name"] for e in report.events if e["in_trace"]]
+    assert len(names) == len(set(names)) == len(recorded) > 0
+    assert [e["round"] for e in report.events if e["in_trace"]] == recorded
+    assert "escalation" in names  # these runs agree only after the escalation
+    assert report.agreement_round is not None and report.agreement_round > 7
