@@ -32,7 +32,8 @@ def _fragment(fig: Any, div_id: str) -> str:
     )
 
 
-def _stage_traces(go: Any, stage: Stage, colour: str, dash: str) -> list[Any]:
+def _stage_traces(go: Any, stage: Stage, colour: str, dash: str, joined: bool) -> list[Any]:
+    """One stage; a projected (more than two parties) frontier is drawn as points only."""
     zopa = "" if stage.zopa is None else f" (ZOPA {stage.zopa:,} outcomes)"
     (rx, ry) = stage.reservation
     line = {"color": colour, "dash": dash, "width": 1.2}
@@ -40,10 +41,10 @@ def _stage_traces(go: Any, stage: Stage, colour: str, dash: str) -> list[Any]:
         go.Scatter(
             x=stage.frontier[:, 0],
             y=stage.frontier[:, 1],
-            mode="lines+markers",
+            mode="lines+markers" if joined else "markers",
             marker={"size": 4, "color": colour},
             line=line,
-            name=f"frontier, {stage.label}",
+            name=f"frontier{'' if joined else ' (projected)'}, {stage.label}",
         ),
         go.Scatter(
             x=[rx, rx, None, 0, 1],
@@ -81,10 +82,10 @@ def utility_figure(space: UtilitySpace) -> str:
             name=f"packages ({len(space.cloud):,})",
             hoverinfo="skip",
         ),
-        *_stage_traces(go, space.before, _BEFORE, "dash"),
+        *_stage_traces(go, space.before, _BEFORE, "dash", not space.projected),
     ]
     if space.after is not None:
-        traces += _stage_traces(go, space.after, _AFTER, "dot")
+        traces += _stage_traces(go, space.after, _AFTER, "dot", not space.projected)
     if space.proposals:
         traces.append(
             go.Scatter(

@@ -19,17 +19,18 @@ MAX_LABELS = 40
 _BEFORE, _AFTER = "#1f4e79", "#c0392b"
 
 
-def _draw_stage(ax: Any, stage: Stage, colour: str, ls: str) -> None:
+def _draw_stage(ax: Any, stage: Stage, colour: str, ls: str, joined: bool) -> None:
+    """One stage; a projected (more than two parties) frontier is drawn as points only."""
     zopa = "" if stage.zopa is None else f", ZOPA {stage.zopa:,} outcomes"
     if stage.frontier.size:
         ax.plot(
             *stage.frontier.T,
-            ls=ls,
+            ls=ls if joined else "none",
             marker=".",
             c=colour,
             ms=4,
             lw=1.2,
-            label=f"frontier, {stage.label}",
+            label=f"frontier{'' if joined else ' (projected)'}, {stage.label}",
         )
     ax.axvline(
         stage.reservation[0],
@@ -63,9 +64,9 @@ def _draw(ax: Any, space: UtilitySpace) -> None:
         lw=0,
         label=f"packages ({len(space.cloud):,})",
     )
-    _draw_stage(ax, space.before, _BEFORE, "--")
+    _draw_stage(ax, space.before, _BEFORE, "--", not space.projected)
     if space.after is not None:
-        _draw_stage(ax, space.after, _AFTER, ":")
+        _draw_stage(ax, space.after, _AFTER, ":", not space.projected)
     if space.proposals:
         xs = [p[1] for p in space.proposals]
         ys = [p[2] for p in space.proposals]
