@@ -29,7 +29,7 @@ their name                               accord
 =======================================  ====================================================
 NegMAS ``nash_points``                   ``nash``
 NegMAS ``kalai_points``                  ``egalitarian`` with r = each party's worst utility
-NegMAS ``ks_points``                     ``equal_gains`` with r = worst utility, ideal = best overall
+NegMAS ``ks_points``                     ``equal_gains``, r = worst utility, ideal = best of all
 NegMAS ``max_welfare_points``            ``utilitarian``
 GeniusWeb ``specials.json`` ``nash``     ``nash``
 GeniusWeb ``specials.json`` ``kalai``    ``equal_gains`` (frontier point minimising |u1 - u2|)
