@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+DEMO_OUT := demo-output
+
 demo: $(STAMP)
-	$(BIN)/accord analyze job-offer --plot job-offer.png
+	@mkdir -p $(DEMO_OUT)
+	$(BIN)/accord mediate hostage-release-2023 --mediator caucus --party pressured --budget 200 \
+		--plot $(DEMO_OUT)/hostage-release-2023.png --html $(DEMO_OUT)/hostage-release-2023.html
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

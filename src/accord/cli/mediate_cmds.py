@@ -41,6 +41,9 @@ def mediate(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Draw the proposals to a PNG.")
     ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML case report.")
+    ] = None,
     trace: Annotated[
         Path | None, typer.Option("--trace", help="Write the trace (JSON Lines).")
     ] = None,
@@ -58,7 +61,18 @@ def mediate(
     first = results[0]
     if trace is not None:
         first.trace.write(trace)
-    if plot is not None:
+    report = None
+    if html is not None or (plot is not None and not sc.timeline.is_empty):
+        from accord.reports import case_report
+        from accord.reports.html import write_html
+        from accord.reports.png import plot_case
+
+        report = case_report(sc, first)
+        if html is not None:
+            write_html(report, sc, first, html)
+        if plot is not None:
+            plot_case(sc, first, plot, report=report)
+    elif plot is not None:
         from accord.plots import plot_negotiation
 
         plot_negotiation(sc, first, plot)
@@ -76,9 +90,20 @@ def mediate(
                 f"{n} {u:.3f}" for n, u in zip(s["parties"], s["mean_utilities"], strict=True)
             )
         )
+    if not sc.timeline.is_empty:
+        from accord.cli.case_render import render_timeline
+
+        render_timeline(console, sc)
     render_mediation(console, sc, first)
+    if not sc.timeline.is_empty and first.agreement is not None:
+        from accord.cli.case_render import render_phased_agreement
+        from accord.reports import case_report
+
+        render_phased_agreement(console, (report or case_report(sc, first)).to_dict())
     if trace is not None:
         console.print(f"trace written to {trace}")
+    if html is not None:
+        console.print(f"HTML report written to {html}")
     if plot is not None:
         console.print(f"plot written to {plot}")
 
@@ -105,8 +130,9 @@ def render_mediation(console: Console, sc: Scenario, result: NegotiationResult) 
     nash = result.details.get("nash_utilities")
     if nash:
         table.add_column("Nash point", justify="right")
+    final = sc.at(round=result.rounds)  # red lines as they stand at the end
     for i, name in enumerate(result.parties):
-        row = [name, f"{result.utilities[i]:.4f}", f"{sc.parties[i].reservation:.4f}"]
+        row = [name, f"{result.utilities[i]:.4f}", f"{final.parties[i].reservation:.4f}"]
         if nash:
             row.append(f"{nash[i]:.4f}")
         table.add_row(*row)

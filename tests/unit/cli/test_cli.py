@@ -133,3 +133,28 @@ def test_mediate_single_text_and_bad_party():
     assert json.loads(r.stdout)["details"]["protocol"] == "single-text"
     r = invoke("mediate", "job-offer", "-m", "caucus", "-p", "hard")
     assert r.exit_code == 2 and "cannot answer caucus queries" in r.stderr
+
+
+def test_mediate_the_packaged_case_writes_png_and_offline_html(tmp_path):
+    png, html = tmp_path / "case.png", tmp_path / "case.html"
+    r = invoke(
+        "mediate",
+        "hostage-release-2023",
+        "-m",
+        "caucus",
+        "-p",
+        "pressured",
+        "--budget",
+        "200",
+        "--plot",
+        str(png),
+        "--html",
+        str(html),
+    )
+    assert r.exit_code == 0, r.output
+    for words in ("Timeline", "escalation", "ZOPA", "phase by phase", "agreed package"):
+        assert words in r.stdout
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    page = html.read_text(encoding="utf-8")
+    assert "hostage-release-2023" in page and "<script" in page
+    assert 'src="http' not in page and 'href="http' not in page
