@@ -53,5 +53,5 @@ def console_commands() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("where", "command"), console_commands())
 def test_console_commands_succeed(where, command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, shlex.split(command))
+    result = CliRunner().invoke(app, shlex.split(command, comments=True))
     assert result.exit_code == 0, f"{where}: accord {command}\n{result.output}"
