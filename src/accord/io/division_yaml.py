@@ -23,12 +23,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.errors import ScenarioError
-from accord.io.yaml_format import _line_of, _loc_text
 from accord.io.yaml_schema import ScalarValue
+from accord.io.yaml_text import line_of, parse_mapping, read_text, validation_error
 
 __all__ = ["DivisionInput", "load_division", "packaged_divisions", "parse_division"]
 
@@ -74,34 +73,17 @@ def load_division(path_or_name: str | Path) -> DivisionInput:
                 str(path_or_name),
             )
         path = packaged[str(path_or_name)]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text ({exc.reason})", path) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", path) from None
-    return loads_division(text, source=path)
+    return loads_division(read_text(path), source=path)
 
 
 def loads_division(text: str, source: str | Path = "<string>") -> DivisionInput:
     """Parse a division from YAML text (``source`` names it in error messages)."""
-    try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise ScenarioError(f"invalid YAML: {exc.problem}", source, line) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"invalid YAML: {exc}", source) from None
-    if not isinstance(data, dict):
-        raise ScenarioError("expected a mapping with the keys 'parties' and 'items'", source, 1)
+    data = parse_mapping(text, source, "a mapping with the keys 'parties' and 'items'")
     try:
         spec = DivisionSpec.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ScenarioError(f"{_loc_text(loc)}: {msg}", source, _line_of(text, loc)) from None
-    return _input(spec, str(source), _line_of(text, ("items",)))
+        raise validation_error(exc, text, source) from None
+    return _input(spec, str(source), line_of(text, ("items",)))
 
 
 def parse_division(data: Mapping[str, Any]) -> DivisionInput:
@@ -109,9 +91,7 @@ def parse_division(data: Mapping[str, Any]) -> DivisionInput:
     try:
         spec = DivisionSpec.model_validate(dict(data))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ScenarioError(f"{_loc_text(tuple(err['loc']))}: {msg}") from None
+        raise validation_error(exc, None, None) from None
     return _input(spec, None, None)
 
 

@@ -26,6 +26,7 @@ from accord.io.yaml_schema import (
     ScenarioSpec,
     ValueSpec,
 )
+from accord.io.yaml_text import line_of, parse_mapping, read_text, validation_error
 from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, RealIssue
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import (
@@ -38,48 +39,30 @@ from accord.preferences.utility import (
 from accord.preferences.values import AffineValue, TableValue, TriangularValue, ValueFunction
 from accord.scenario import Party, Scenario
 
-_TAGS = ("linear-additive", "hyper-rectangles")  # pydantic puts union tags in error paths
-
 
 def load_yaml(path: str | Path) -> Scenario:
     """Load an accord YAML scenario; :class:`ScenarioError` with ``file:line`` on bad input."""
     t0 = time.perf_counter()
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text ({exc.reason})", path) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", path) from None
+    text = read_text(path)
     scenario = loads_yaml(text, source=path)
     return _with_load_time(scenario, time.perf_counter() - t0)
 
 
 def loads_yaml(text: str, source: str | Path = "<string>") -> Scenario:
     """Parse accord YAML from a string (``source`` names it in error messages)."""
-    try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise ScenarioError(f"invalid YAML: {exc.problem}", source, line) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"invalid YAML: {exc}", source) from None
-    if not isinstance(data, dict):
-        raise ScenarioError("expected a mapping with the key 'accord: 1' at the top", source, 1)
+    data = parse_mapping(text, source, "a mapping with the key 'accord: 1' at the top")
     if data.get("accord") != FORMAT_VERSION:
         raise ScenarioError(
             f"unsupported format version accord: {data.get('accord')!r} (this accord reads "
             f"version {FORMAT_VERSION})",
             source,
-            _line_of(text, ("accord",)),
+            line_of(text, ("accord",)),
         )
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ScenarioError(f"{_loc_text(loc)}: {msg}", source, _line_of(text, loc)) from None
+        raise validation_error(exc, text, source) from None
     return _build(spec, text, source)
 
 
@@ -89,11 +72,11 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
         try:
             issues.append(_issue(s.name, s.type, s.values, s.low, s.high))
         except ScenarioError as exc:
-            raise ScenarioError(exc.reason, source, _line_of(text, ("issues", i))) from None
+            raise ScenarioError(exc.reason, source, line_of(text, ("issues", i))) from None
     try:
         space = OutcomeSpace(tuple(issues))
     except ScenarioError as exc:
-        raise ScenarioError(exc.reason, source, _line_of(text, ("issues",))) from None
+        raise ScenarioError(exc.reason, source, line_of(text, ("issues",))) from None
     rules = timeline_yaml.clause_rules(spec)
     parties = []
     for i, p in enumerate(spec.parties):
@@ -106,11 +89,11 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
                 Party(p.name, utility, p.reservation, p.discount, str(source), uncertainty)
             )
         except ScenarioError as exc:
-            raise ScenarioError(exc.reason, source, _line_of(text, ("parties", i))) from None
+            raise ScenarioError(exc.reason, source, line_of(text, ("parties", i))) from None
     try:
         timeline = timeline_yaml.timeline_from_spec(spec, space.names)
     except ScenarioError as exc:
-        raise ScenarioError(exc.reason, source, _line_of(text, _timeline_key(spec))) from None
+        raise ScenarioError(exc.reason, source, line_of(text, _timeline_key(spec))) from None
     try:
         return Scenario(
             spec.name,
@@ -123,7 +106,7 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
             mediators=tuple(spec.mediators),
         )
     except ScenarioError as exc:
-        raise ScenarioError(exc.reason, source, _line_of(text, ("parties",))) from None
+        raise ScenarioError(exc.reason, source, line_of(text, ("parties",))) from None
 
 
 def _timeline_key(spec: ScenarioSpec) -> tuple[str, ...]:
@@ -290,47 +273,3 @@ def _value_data(vf: ValueFunction, issue: Issue) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- helpers
 def _with_load_time(scenario: Scenario, seconds: float) -> Scenario:
     return replace(scenario, load_seconds=seconds)
-
-
-def _loc_text(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int) and parts:
-            parts[-1] += f"[{item}]"
-        elif item in _TAGS:
-            continue
-        else:
-            parts.append(str(item))
-    return " → ".join(parts) or "document"
-
-
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML node at ``loc`` (deepest node found along the path)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
-        return None
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for key in loc:
-        if key in _TAGS:
-            continue
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if str(k.value) == str(key):
-                    child = v
-                    line = k.start_mark.line + 1
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(key, int)
-            and 0 <= key < len(node.value)
-        ):
-            child = node.value[key]
-            line = child.start_mark.line + 1
-        if child is None:
-            break
-        node = child
-    return line
