@@ -71,7 +71,7 @@ def _pivots(pts: np.ndarray, count: int = 17) -> np.ndarray:
     return np.asarray(sub[np.unique(np.array(rows))])
 
 
-def _strictly_dominated2(pts: np.ndarray, stair: np.ndarray) -> np.ndarray:
+def strictly_dominated_2d(pts: np.ndarray, stair: np.ndarray) -> np.ndarray:
     """Mask of 2-d ``pts`` strictly dominated by some row of ``stair`` (binary searches)."""
     f = stair[np.argsort(stair[:, 0], kind="stable")]
     suffix = np.maximum.accumulate(f[::-1, 1])[::-1]
@@ -88,7 +88,7 @@ def _pareto2(pts: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     cand = np.arange(n)
     if n > 4096:  # drop what a few frontier points already dominate, then sort the rest
-        cand = np.flatnonzero(~_strictly_dominated2(pts, _pivots(pts)))
+        cand = np.flatnonzero(~strictly_dominated_2d(pts, _pivots(pts)))
     sub = pts[cand]
     order = np.lexsort((cand, -sub[:, 1], -sub[:, 0]))
     u2 = sub[order, 1]

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 
 from accord.analysis.minkowski import minkowski_frontier
-from accord.analysis.pareto import _strictly_dominated2, dominated_by, pareto_indices
+from accord.analysis.pareto import dominated_by, pareto_indices, strictly_dominated_2d
 from accord.analysis.profiles import (
     Profiles,
     additive,
@@ -63,7 +63,7 @@ def _strictly_dominated(cand: np.ndarray, points: np.ndarray) -> np.ndarray:
     if cand.shape[1] == 1:
         return np.asarray(cand[:, 0] < points[:, 0].max())
     if cand.shape[1] == 2:
-        return _strictly_dominated2(cand, points)
+        return strictly_dominated_2d(cand, points)
     return dominated_by(cand, points[pareto_indices(points)])
 
 
