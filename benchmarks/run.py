@@ -6,16 +6,24 @@ read those files. Every measurement is one fresh child process per tool, size an
 each child times its imports separately and then ``e2e`` from reading the files to the final
 result, and reports its peak RSS (``ru_maxrss``). Interpreter start-up is measured on its own.
 
+Negotiation section (``--only sao`` runs just it): one bilateral alternating-offers negotiation,
+1000 rounds, on the 1e4 and 1e5 files: Boulware vs Conceder, Aspiration vs Aspiration and
+hardliner vs hardliner (NegMAS ToughNegotiator), ``child_sao_accord.py`` / ``child_sao_negmas.py``
+(the anchor's ``bench_sao.py`` measurement), several fresh processes per cell. A section that is
+not run keeps its previous results from ``out/results.json``.
+
 Also accord-only rows: 1e7, exact additive 10^20 ... 10^50, and every ANAC 2014 nonlinear domain
 of ``../shared/scenarios`` (folders with a reference ``pareto.xml``). Then ``compare_negmas.py``
 checks agreement on corpus domains. Results go to ``benchmarks/RESULTS.md`` (and stdout).
 
     .venv/bin/python benchmarks/run.py [--quick] [--reps 3] [--skip-negmas] [--skip-corpus] ...
+    .venv/bin/python benchmarks/run.py --only sao [--sao-procs 3] [--sao-reps 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -37,6 +45,7 @@ NEGMAS_PY = NEGMAS_VENV / "bin" / "python"
 ACCORD_PY = Path(sys.executable)
 CORPUS = REPO.parent / "shared" / "scenarios"
 NEGMAS_VERSION = "0.16.0"
+SAO_PAIRS = ("boulware_conceder", "aspiration", "tough_tough")
 ENV = {**os.environ, "NEGMAS_AUTO_INSTALL_CHROME": "0", "PYTHONHASHSEED": "0"}
 
 
@@ -140,8 +149,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--skip-compare", action="store_true", help="do not run compare_negmas.py")
     ap.add_argument("--timeout", type=float, default=600.0, help="per child process, seconds")
     ap.add_argument("--corpus-timeout", type=float, default=120.0)
+    ap.add_argument(
+        "--only",
+        choices=("all", "analysis", "sao"),
+        default="all",
+        help="run one section; the other keeps its previous results from out/results.json",
+    )
+    ap.add_argument("--skip-sao", action="store_true", help="same as --only analysis")
+    ap.add_argument("--sao-sizes", default="4,5", help="exponents k for the negotiation rows")
+    ap.add_argument("--sao-reps", type=int, default=10, help="timed negotiations per process")
+    ap.add_argument("--sao-procs", type=int, default=3, help="fresh processes per cell")
+    ap.add_argument("--rounds", type=int, default=1000, help="negotiation deadline in rounds")
     ap.add_argument("--output", default=str(HERE / "RESULTS.md"))
     a = ap.parse_args(argv)
+    if a.skip_sao:
+        if a.only == "sao":
+            ap.error("--skip-sao contradicts --only sao")
+        a.only = "analysis"
     if a.quick:
         a.negmas_max_pareto = min(a.negmas_max_pareto, 6)
         a.negmas_max_stats = min(a.negmas_max_stats, 5)
@@ -214,26 +238,137 @@ def run_compare(a: argparse.Namespace) -> dict[str, Any] | None:
     return result
 
 
+def sao_child(tool: str, folder: Path, pair: str, a: argparse.Namespace) -> dict[str, Any]:
+    """One fresh process measuring ``pair`` on ``folder`` (cold + warm negotiations)."""
+    py, script = (
+        (NEGMAS_PY, HERE / "child_sao_negmas.py")
+        if tool == "negmas"
+        else (ACCORD_PY, HERE / "child_sao_accord.py")
+    )
+    cmd = [str(py), str(script), str(folder), pair, "--reps", str(a.sao_reps)]
+    cmd += ["--rounds", str(a.rounds)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout, env=ENV)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout (> {a.timeout:g} s)"}
+    if p.returncode != 0:
+        tail = (p.stderr.strip().splitlines() or ["?"])[-1]
+        return {"error": f"exit {p.returncode}: {tail[-300:]}"}
+    res: dict[str, Any] = json.loads(p.stdout.strip().splitlines()[-1])
+    return res
+
+
+def sao_cell(tool: str, folder: Path, pair: str, a: argparse.Namespace) -> dict[str, Any]:
+    """``--sao-procs`` processes; warm runs pooled (median of the per-process medians)."""
+    procs = []
+    for _ in range(a.sao_procs):
+        r = sao_child(tool, folder, pair, a)
+        if "error" in r:
+            log(f"  {tool} {pair} {folder.name}: {r['error']}")
+            return {"error": r["error"], "procs": procs}
+        procs.append(r)
+    cell: dict[str, Any] = {"procs": procs, "first": procs[0]}
+    cell["cold_total_s"] = summary([float(r["cold"]["total_s"]) for r in procs])
+    for variant in ("warm", "warm_no_per_call"):
+        if variant not in procs[0]:
+            continue
+        cell[variant] = {
+            key: summary([float(r[variant][key]["median"]) for r in procs])
+            for key in (
+                "setup_s",
+                "run_s",
+                "total_s",
+                "trace_s",
+                "rounds",
+                "offers",
+                "rounds_per_s",
+                "offers_per_s",
+                "rounds_per_s_with_trace",
+            )
+            if key in procs[0][variant]
+        }
+        cell[variant]["agreement_rate"] = min(r[variant]["agreement_rate"] for r in procs)
+        cell[variant]["agreement_utils"] = procs[0][variant]["agreement_utils"]
+    w = cell["warm"]
+    log(
+        f"  {tool:6s} {pair:18s} {folder.name:14s} warm {w['total_s']['median'] * 1e3:.3g} ms"
+        f"  cold {cell['cold_total_s']['median'] * 1e3:.3g} ms"
+        f"  {w['rounds']['median']:.0f} rounds  {w['rounds_per_s']['median']:.4g} rounds/s"
+    )
+    return cell
+
+
+def bench_sao(a: argparse.Namespace) -> dict[str, Any]:
+    """The negotiation rows: accord and NegMAS, per size and pair, same files, same deadline."""
+    t = time.perf_counter()
+    rows = []
+    for k in [int(s) for s in a.sao_sizes.split(",") if s]:
+        folder = generate.write_genius(k, SCEN)
+        log(f"one negotiation, {a.rounds} rounds, 10^{k} outcomes ({folder})")
+        for pair in SAO_PAIRS:
+            row: dict[str, Any] = {"k": k, "pair": pair}
+            row["accord"] = sao_cell("accord", folder, pair, a)
+            row["negmas"] = (
+                {"skipped": True} if a.skip_negmas else sao_cell("negmas", folder, pair, a)
+            )
+            rows.append(row)
+    return {
+        "command": " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]]),
+        "date": report.utc_now(),
+        "rev": report.git_rev(),
+        "rounds": a.rounds,
+        "reps": a.sao_reps,
+        "procs": a.sao_procs,
+        "rows": rows,
+        "total_s": time.perf_counter() - t,
+    }
+
+
+def previous() -> dict[str, Any]:
+    path = OUT / "results.json"
+    if not path.exists():
+        return {}
+    try:
+        old: dict[str, Any] = json.loads(path.read_text())
+    except ValueError:
+        return {}
+    if "sizes" in old and "date" not in old:  # written before sections could run apart
+        mtime = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC)
+        old["date"] = f"{mtime:%Y-%m-%d %H:%M} UTC"
+    return old
+
+
 def main(argv: list[str] | None = None) -> int:
     a = parse_args(argv)
     t_start = time.perf_counter()
     negmas_version = None if a.skip_negmas else ensure_negmas()
-    data: dict[str, Any] = {
-        "command": " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]]),
-        "negmas_version": negmas_version,
-        "reps": a.reps,
-        "rev_start": report.git_rev(),
-        "startup": {
-            "accord_python": startup(ACCORD_PY, 5),
-            "negmas_python": None if a.skip_negmas else startup(NEGMAS_PY, 5),
-        },
-    }
-    data["sizes"] = bench_sizes(a)
-    data["huge"] = bench_huge(a)
-    data["corpus"] = [] if a.skip_corpus else bench_corpus(a)
-    data["corpus_present"] = CORPUS.is_dir()
-    data["compare"] = run_compare(a)
-    data["total_s"] = time.perf_counter() - t_start
+    data = previous()  # a section that is not run keeps its previous results
+    if a.only in ("all", "analysis"):
+        for key in report.ANALYSIS_KEYS:
+            data.pop(key, None)
+        data.update(
+            {
+                "command": " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]]),
+                "negmas_version": negmas_version,
+                "reps": a.reps,
+                "rev_start": report.git_rev(),
+                "date": report.utc_now(),
+                "startup": {
+                    "accord_python": startup(ACCORD_PY, 5),
+                    "negmas_python": None if a.skip_negmas else startup(NEGMAS_PY, 5),
+                },
+            }
+        )
+        data["sizes"] = bench_sizes(a)
+        data["huge"] = bench_huge(a)
+        data["corpus"] = [] if a.skip_corpus else bench_corpus(a)
+        data["corpus_present"] = CORPUS.is_dir()
+        data["compare"] = run_compare(a)
+        data["total_s"] = time.perf_counter() - t_start
+        data["rev_end"] = report.git_rev()
+    if a.only in ("all", "sao"):
+        data["sao"] = bench_sao(a)
+        data["sao"]["negmas_version"] = negmas_version
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(data, indent=1, default=str))
     text = report.render(data)

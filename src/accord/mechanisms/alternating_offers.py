@@ -18,7 +18,7 @@ import numpy as np
 from accord.errors import ProtocolError
 from accord.mechanisms.protocol import Agent, Response
 from accord.mechanisms.result import Deadline, NegotiationResult
-from accord.mechanisms.trace import Kind, Trace, TraceEvent
+from accord.mechanisms.trace import Kind, Trace, TraceEvent, events_from_rows
 from accord.mechanisms.view import AgentView, OfferRecord, OwnPreferences
 from accord.scenario import Scenario
 
@@ -91,33 +91,6 @@ class _Session:
         if limit is not None and took > limit:
             raise _Failure(party, f"took {took:.3f} s, over the {limit} s limit per call")
 
-    def propose(self, party: int, rnd: int) -> int | None:
-        started = self.timed(party)
-        try:
-            offer = self.agents[party].propose(self.views[party])
-        except Exception as exc:
-            raise _Failure(party, f"raised {exc!r} in propose") from exc
-        self.check_time(party, started)
-        if offer is None:
-            return None
-        if not isinstance(offer, int | np.integer) or not 0 <= int(offer) < self.size:
-            raise _Failure(party, f"illegal offer {offer!r}: not an outcome index")
-        offer = int(offer)
-        self.history.append(OfferRecord(rnd, self.names[party], offer))
-        self.record(rnd, party, "offer", offer)
-        return offer
-
-    def respond(self, party: int, offer: int, proposer: int) -> Response:
-        started = self.timed(party)
-        try:
-            answer = self.agents[party].respond(self.views[party], offer, self.names[proposer])
-        except Exception as exc:
-            raise _Failure(party, f"raised {exc!r} in respond") from exc
-        self.check_time(party, started)
-        if not isinstance(answer, Response):
-            raise _Failure(party, f"illegal response {answer!r}")
-        return answer
-
 
 def run_alternating_offers(
     scenario: Scenario,
@@ -159,7 +132,17 @@ def run_alternating_offers(
 
 
 def _loop(s: _Session, n: int, first: int) -> tuple[int | None, str, int]:
-    rounds, seconds = s.deadline.rounds, s.deadline.seconds
+    # The hot path, with local names: before each agent call the shared clock is set (agents
+    # read it), after it the per-call limit is checked when one is set; events are recorded as
+    # plain tuples (stamped with the start of the call that caused them).
+    rounds, seconds, per_call = s.deadline.rounds, s.deadline.seconds, s.deadline.per_call
+    agents, views, names, size = s.agents, s.views, s.names, s.size
+    clock = s.clock
+    t0 = clock[0]
+    event = s.events.append
+    offered = s.history.append
+    perf = time.perf_counter
+    accept, reject, end = Response.ACCEPT, Response.REJECT, Response.END
     current: int | None = None
     proposer = first
     accepts = 0
@@ -169,31 +152,60 @@ def _loop(s: _Session, n: int, first: int) -> tuple[int | None, str, int]:
         if rounds is not None and rnd >= rounds:
             s.record(rounds, None, "timeout", None, f"{rounds} rounds")
             return None, "deadline", rounds
-        now = time.perf_counter()
-        s.clock[1] = now
-        if seconds is not None and now - s.clock[0] >= seconds:
-            s.record(rnd, None, "timeout", None, f"{seconds} s")
-            return None, "deadline", rnd
+        if seconds is not None:
+            now = perf()
+            clock[1] = now
+            if now - t0 >= seconds:
+                s.record(rnd, None, "timeout", None, f"{seconds} s")
+                return None, "deadline", rnd
         i = (first + turn) % n
-        s.views[i]._round = rnd
+        view = views[i]
+        view._round = rnd
+        agent = agents[i]
         if current is not None:
-            answer = s.respond(i, current, proposer)
-            if answer is Response.ACCEPT:
-                s.record(rnd, i, "accept", current)
+            started = clock[1] = perf()
+            try:
+                answer = agent.respond(view, current, names[proposer])
+            except Exception as exc:
+                raise _Failure(i, f"raised {exc!r} in respond") from exc
+            if per_call is not None:
+                took = perf() - started
+                if took > per_call:
+                    raise _Failure(i, f"took {took:.3f} s, over the {per_call} s limit per call")
+            if answer is accept:
+                event((rnd, started - t0, i, "accept", current, ""))
                 accepts += 1
                 if accepts == n - 1:
-                    s.record(rnd, None, "agreement", current)
+                    event((rnd, started - t0, None, "agreement", current, ""))
                     return current, "agreement", rnd + 1
                 turn += 1
                 continue
-            if answer is Response.END:
-                s.record(rnd, i, "end")
-                return None, f"ended by {s.names[i]}", rnd + 1
-            s.record(rnd, i, "reject", current)
-        offer = s.propose(i, rnd)
+            if answer is end:
+                event((rnd, started - t0, i, "end", None, ""))
+                return None, f"ended by {names[i]}", rnd + 1
+            if answer is not reject:
+                raise _Failure(i, f"illegal response {answer!r}")
+            event((rnd, started - t0, i, "reject", current, ""))
+        started = clock[1] = perf()
+        try:
+            offer = agent.propose(view)
+        except Exception as exc:
+            raise _Failure(i, f"raised {exc!r} in propose") from exc
+        if per_call is not None:
+            took = perf() - started
+            if took > per_call:
+                raise _Failure(i, f"took {took:.3f} s, over the {per_call} s limit per call")
         if offer is None:
-            s.record(rnd, i, "end")
-            return None, f"ended by {s.names[i]}", rnd + 1
+            event((rnd, started - t0, i, "end", None, ""))
+            return None, f"ended by {names[i]}", rnd + 1
+        if type(offer) is not int:
+            if not isinstance(offer, np.integer):
+                raise _Failure(i, f"illegal offer {offer!r}: not an outcome index")
+            offer = int(offer)
+        if not 0 <= offer < size:
+            raise _Failure(i, f"illegal offer {offer!r}: not an outcome index")
+        offered(OfferRecord(rnd, names[i], offer))
+        event((rnd, started - t0, i, "offer", offer, ""))
         current, proposer, accepts = offer, i, 0
         turn += 1
 
@@ -214,10 +226,13 @@ def _result(
         u = p.utility(agreement) if agreement is not None else p.reservation
         utilities.append(u)
         discounted.append(u * (p.discount**t) if p.discount is not None else u)
-    events = tuple(
-        TraceEvent(r, tm, s.names[p] if p is not None else None, k, o, note)
-        for r, tm, p, k, o, note in s.events
-    )
+    raw, names = s.events, s.names
+
+    def events() -> tuple[TraceEvent, ...]:
+        return events_from_rows(
+            (r, tm, names[p] if p is not None else None, k, o, note) for r, tm, p, k, o, note in raw
+        )
+
     outcome = (
         s.scenario.space.decode(s.scenario.space.from_index(agreement))
         if agreement is not None
@@ -236,5 +251,5 @@ def _result(
         reason=reason,
         failed=failed,
         seed=seed,
-        trace=Trace(events),
+        trace=Trace.deferred(events),
     )
