@@ -21,6 +21,7 @@ import time
 T0 = time.perf_counter()
 
 import json  # noqa: E402
+import re  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -113,8 +114,15 @@ def full(folder: str) -> tuple[dict[str, Any], np.ndarray]:
     return out, pts
 
 
-def reference_check(folder: str, pts: np.ndarray) -> dict[str, Any]:
+def reference_check(folder: str, pts: np.ndarray, parties: tuple[str, ...]) -> dict[str, Any]:
+    """Does accord's frontier reach every point of the reference ``pareto.xml``?
+
+    Its columns are profile 1, profile 2: accord's parties are put in that order by the number
+    in their names (file order differs where a file name is misspelt, e.g. ``profiel-2.xml``).
+    """
     ref = np.loadtxt(Path(folder) / "pareto.xml", delimiter=",", ndmin=2)
+    numbers = [int(re.findall(r"\d+", name)[-1]) for name in parties]
+    pts = pts[:, np.argsort(numbers, kind="stable")]
     if len(pts) == 0:
         return {"reference_points": len(ref), "reached": 0, "worst_gap": None}
     reached = np.zeros(len(ref), dtype=bool)
@@ -147,7 +155,7 @@ def main() -> None:
     if what == "analyze" and pts is not None:
         out["negmas_convention"] = negmas_convention(scenario, pts)
     if what == "corpus" and pts is not None:
-        out.update(reference_check(folder, pts))
+        out.update(reference_check(folder, pts, scenario.party_names))
     out.update(
         tool="accord",
         what=what,

@@ -24,13 +24,19 @@ class TimeBased(AgentBase):
     def __init__(self, e: float = 1.0, k: float = 0.0):
         self.e = float(e)
         self.k = float(k)
+        self._inv_e = 1.0 / self.e
+        self._hi = self._lo = 0.0
+
+    def start(self, view: AgentView) -> None:
+        super().start(view)
+        p = view.preferences
+        self._hi = p.best
+        self._lo = min(max(p.reservation, p.worst), self._hi)
 
     def target(self, t: float) -> float:
-        p = self.view.preferences
-        hi = p.best
-        lo = min(max(p.reservation, p.worst), hi)
-        f = self.k + (1.0 - self.k) * (t ** (1.0 / self.e) if t > 0 else 0.0)
-        return lo + (1.0 - f) * (hi - lo)
+        """τ(t): the utility the agent aims for at relative time t."""
+        f = self.k + (1.0 - self.k) * (t**self._inv_e if t > 0 else 0.0)
+        return self._lo + (1.0 - f) * (self._hi - self._lo)
 
     def propose(self, view: AgentView) -> int | None:
         p = view.preferences

@@ -31,6 +31,7 @@ class OwnPreferences:
     """One party's utility over the space, presorted (best first). Read-only arrays."""
 
     __slots__ = (
+        "_ascending",
         "_scenario",
         "_utilities",
         "discount",
@@ -70,6 +71,7 @@ class OwnPreferences:
             self.pool = None  # ids are computed on demand from pool_digits (huge spaces)
             self.sorted_utilities = u[order]
         self.sorted_utilities.setflags(write=False)
+        self._ascending = self.sorted_utilities[::-1]  # a view, for bisection
 
     @property
     def best(self) -> float:
@@ -90,8 +92,8 @@ class OwnPreferences:
     def at_least(self, target: float) -> int:
         """Position in the sorted pool of the worst outcome still worth ``>= target``
         (0, the best outcome, when none is). O(log n), no copy: bisection on an ascending view."""
-        ascending = self.sorted_utilities[::-1]
-        count = len(ascending) - int(np.searchsorted(ascending, target, side="left"))
+        ascending = self._ascending
+        count = len(ascending) - int(ascending.searchsorted(target, side="left"))
         return max(count - 1, 0)
 
     def outcome_at(self, position: int) -> int:
