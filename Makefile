@@ -19,7 +19,7 @@ DEMO_OUT := demo-output
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_OUT)
-	$(BIN)/accord mediate hostage-release-2023 --mediator caucus --party pressured --budget 200 \
+	$(BIN)/accord mediate hostage-release-2023 --mediator caucus --party pressured --budget 200 --phased \
 		--plot $(DEMO_OUT)/hostage-release-2023.png --html $(DEMO_OUT)/hostage-release-2023.html
 
 lint: $(STAMP)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
 from accord.errors import ScenarioError
 from accord.mechanisms.result import NegotiationResult
+from accord.outcomes.issues import Value
 from accord.scenario import Scenario
 
 
@@ -80,8 +81,12 @@ def mediate(
     seed: int | None = 0,
     query_budget: int = 50,
     discretize: int = 11,
+    phased: bool = False,
 ) -> NegotiationResult:
     """Run a mediated negotiation: caucus (shuttle) or single-text, by the mediator's kind.
+
+    ``phased=True`` (caucus only) agrees the scenario's phases one after another
+    (:mod:`accord.mechanisms.phased`): the first phase, then the next while it holds.
 
     ``mediator`` is a registered mediator spec (``"caucus"``, ``"hill-climbing"``,
     ``"annealing"``) or, for caucus mediation, a list of them acting as a coalition; ``parties``
@@ -95,6 +100,7 @@ def mediate(
     from accord.analysis import analyze
     from accord.errors import ProtocolError
     from accord.mechanisms.caucus import run_caucus
+    from accord.mechanisms.phased import run_in_phases
     from accord.mechanisms.single_text import run_single_text
 
     sc = scenario if isinstance(scenario, Scenario) else load(scenario)
@@ -117,16 +123,24 @@ def mediate(
         for spec, p in zip(pspecs, strategies, strict=True):
             if not hasattr(p, "answer"):
                 raise ProtocolError(f"party strategy {spec!r} cannot answer caucus queries")
-        result = run_caucus(
-            sc,
-            meds if len(meds) > 1 else meds[0],
-            strategies,
-            rounds=rounds or 30,
-            seed=seed,
-            query_budget=query_budget,
-            mediator_id=names if len(names) > 1 else names[0],
-            party_ids=pspecs,
-        )
+
+        def caucus(locked: Mapping[str, Value], start: int) -> NegotiationResult:
+            return run_caucus(
+                sc,
+                meds if len(meds) > 1 else meds[0],
+                strategies,
+                rounds=rounds or 30,
+                seed=seed,
+                query_budget=query_budget,
+                mediator_id=names if len(names) > 1 else names[0],
+                party_ids=pspecs,
+                locked=locked,
+                start_round=start,
+            )
+
+        result = run_in_phases(sc, caucus) if phased else caucus({}, 0)
+    elif phased:
+        raise ProtocolError("phase-by-phase mediation needs a caucus mediator")
     elif len(meds) == 1 and hasattr(meds[0], "propose"):
         for spec, p in zip(pspecs, strategies, strict=True):
             if not hasattr(p, "vote"):

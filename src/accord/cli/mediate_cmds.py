@@ -37,6 +37,9 @@ def mediate(
         int, typer.Option("--repeat", min=1, help="Run K times (seeds S…S+K−1).")
     ] = 1,
     budget: Annotated[int, typer.Option("--budget", min=1, help="Caucus queries per party.")] = 50,
+    phased: Annotated[
+        bool, typer.Option("--phased", help="Agree the scenario's phases one after another.")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Draw the proposals to a PNG.")
@@ -55,7 +58,9 @@ def mediate(
     sc = accord.load(scenario).discretized(11)
     spec: str | list[str] = mediator[0] if len(mediator) == 1 else list(mediator)
     results = [
-        accord.mediate(sc, spec, party, rounds=rounds, seed=seed + k, query_budget=budget)
+        accord.mediate(
+            sc, spec, party, rounds=rounds, seed=seed + k, query_budget=budget, phased=phased
+        )
         for k in range(repeat)
     ]
     first = results[0]
@@ -139,6 +144,10 @@ def render_mediation(console: Console, sc: Scenario, result: NegotiationResult) 
     console.print(table)
     if result.agreement is not None:
         console.print(f"agreed package: {_package(sc, result.agreement)}")
+    for ph in result.details.get("phases", []):
+        last = ph["from_round"] + ph["rounds"] - 1
+        verdict = "agreed" if ph["agreed"] else "not agreed"
+        console.print(f"phase {ph['phase']!r}: rounds {ph['from_round']}–{last}, {verdict}")
     if "distance_to_nash" in result.details:
         console.print(f"distance to the Nash point: {result.details['distance_to_nash']:.4f}")
 

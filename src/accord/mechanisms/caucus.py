@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,7 @@ from accord.mechanisms.caucus_messages import (
 from accord.mechanisms.caucus_rules import check_answer, check_delivery, check_query
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.trace import Kind, Trace, TraceEvent
+from accord.outcomes.issues import Value
 from accord.scenario import Scenario
 
 #: Seconds one call of a mediator or party may take before it is recorded as failed.
@@ -94,6 +95,8 @@ class _Session:
         budget: int,
         seed: int | None,
     ):
+        self.start_round = 0
+        self.locked: dict[int, int] = {}
         self.original = scenario
         self.timeline = scenario.timeline
         self.applied: set[str] = set()
@@ -189,6 +192,8 @@ class _Session:
             self.clock.rounds = min(max(state.deadline, rnd + 1), self.clock.rounds)
         for e in due:
             self.applied.add(e.name)
+            if e.round < self.start_round:
+                continue  # recorded by the phase that was under way then
             text = f"{e.name}" + (f" ({e.date})" if e.date else "")
             self.record(
                 None, "event", None, text + (f": {e.description.strip()}" if e.description else "")
@@ -220,6 +225,11 @@ def _exchange(s: _Session, m: int, p: int, message: Any) -> int | None:
     s.pviews[p].inbox.append(delivered)
     query = message.body
     package = query.packages[0] if query.kind == "proposal" else None
+    if package is not None and s.locked:
+        digits = s.scenario.space.from_index(package)
+        if any(digits[i] != v for i, v in s.locked.items()):
+            s.record(mid, "failure", None, "proposal changes an issue settled earlier", name)
+            raise _Failure(mid, "ProtocolError: proposal changes an issue settled earlier")
     s.record_message(delivered, package)
     answer = s.guarded(name, "answer", s.parties[p].answer, s.pviews[p], query)
     problem = check_answer(query, answer, s.scenario.space.names)
@@ -257,7 +267,7 @@ def _caucus(s: _Session, m: int, p: int) -> int | None:
 
 
 def _loop(s: _Session) -> tuple[int | None, str, int]:
-    rnd = 0
+    rnd = s.start_round
     while rnd < s.clock.rounds:
         s.clock.round = rnd
         s.apply_events(rnd)
@@ -305,8 +315,14 @@ def run_caucus(
     query_budget: int = 50,
     mediator_id: str | Sequence[str] | None = None,
     party_ids: Sequence[str] | None = None,
+    locked: Mapping[str, Value] | None = None,
+    start_round: int = 0,
 ) -> NegotiationResult:
     """Run one caucus mediation; ``parties[i]`` plays party ``i`` of the scenario.
+
+    ``locked`` holds issues at given values (settled in an earlier phase, or left for a later
+    one): proposals must keep them, which the mechanism enforces. ``start_round`` starts the
+    clock later on the scenario's timeline (a later phase of a phased mediation).
 
     ``mediator`` is one mediator or a coalition (a sequence) sharing one notebook and
     alternating rounds. ``details`` of the result: queries answered per party, proposals put,
@@ -327,6 +343,14 @@ def run_caucus(
     if set(mids) & set(scenario.party_names):
         raise ProtocolError(f"mediator ids {mids} must differ from the party names")
     s = _Session(scenario, mediators, mids, parties, rounds, query_budget, seed)
+    s.start_round = start_round
+    space = scenario.space
+    s.locked = {
+        space.issue_index(n): space.issues[space.issue_index(n)].index_of(v)
+        for n, v in (locked or {}).items()
+    }
+    for view in s.mviews:
+        view.locked = dict(s.locked)
     agreement, reason, failed, rnd = None, "deadline", None, 0
     try:
         for i, med in enumerate(mediators):

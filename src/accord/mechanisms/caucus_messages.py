@@ -159,7 +159,17 @@ class MediatorView:
     one generator for every party would let one party's answers steer another's questions.
     """
 
-    __slots__ = ("_budget", "_clock", "_seeds", "coalition", "name", "notebook", "parties", "space")
+    __slots__ = (
+        "_budget",
+        "_clock",
+        "_seeds",
+        "coalition",
+        "locked",
+        "name",
+        "notebook",
+        "parties",
+        "space",
+    )
 
     def __init__(
         self,
@@ -180,6 +190,8 @@ class MediatorView:
         self._budget = budget
         self._clock = clock
         self._seeds = seeds
+        #: issue position -> value index that every proposal must keep (phase by phase)
+        self.locked: dict[int, int] = {}
 
     @property
     def round(self) -> int:

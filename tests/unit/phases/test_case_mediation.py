@@ -75,3 +75,43 @@ def test_escalation_makes_agreement_harder(case):
     assert calm.agreed and tense.agreed
     assert tense.rounds >= calm.rounds
     assert all(t < c for t, c in zip(tense.utilities, calm.utilities, strict=True))
+
+
+def test_phase_by_phase_agrees_the_first_phase_then_the_extension(case):
+    r = accord.mediate(case, "caucus", ["pressured"], seed=0, query_budget=200, phased=True)
+    assert r.agreed and [p["phase"] for p in r.details["phases"]] == ["first phase", "extension"]
+    first_end = r.details["phases"][0]["from_round"] + r.details["phases"][0]["rounds"]
+    space = case.space
+    ext = space.issue_index("extension")
+    proposals = [e for e in r.trace if e.kind == "proposal"]
+    early = [space.from_index(e.outcome) for e in proposals if e.round < first_end]
+    late = [space.from_index(e.outcome) for e in proposals if e.round >= first_end]
+    assert early and late
+    assert all(d[ext] == 0 for d in early)  # the extension waits for its own phase
+    settled = early[-1]
+    assert all(d[:ext] == settled[:ext] for d in late)  # the first phase stays as agreed
+    final = case.at(round=r.rounds)
+    u = np.array(r.utilities)
+    assert (u >= final.reservations).all()
+    assert not ((accord.analyze(final).frontier >= u * 1.01).all(axis=1)).any()
+
+
+def test_a_mediator_cannot_reopen_a_settled_issue(case):
+    from accord.agents import PARTY_STRATEGIES
+    from accord.mechanisms.caucus import run_caucus
+    from accord.mechanisms.caucus_messages import proposal, to_party
+
+    class Reopener:
+        """Proposes a package that changes the locked issue."""
+
+        def start(self, view):
+            pass
+
+        def next_message(self, view, party):
+            reopened = view.space.to_index([1] * len(view.space.issues))
+            return to_party(view, party, proposal(reopened), *view.parties)
+
+    snap = case.at()
+    truthful = [PARTY_STRATEGIES.make("truthful") for _ in snap.parties]
+    r = run_caucus(snap, Reopener(), truthful, locked={"extension": "none"}, seed=0)
+    assert not r.agreed and "settled earlier" in r.reason

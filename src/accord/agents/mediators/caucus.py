@@ -55,11 +55,15 @@ def _score(u: np.ndarray, r: np.ndarray) -> np.ndarray:
     return np.where(ok, np.prod(np.maximum(g, 0.0), axis=1), np.minimum(g, 0.0).sum(axis=1) - 1)
 
 
-def _enumerated(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int]) -> int:
+def _enumerated(
+    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: dict[int, int]
+) -> int:
     r = np.array([e.reservation for e in ests])
     best, best_at = -np.inf, 0
     for start, digits in space.chunks(1 << 16):
         score = _score(np.stack([e.evaluate(digits) for e in ests], axis=1), r)
+        for issue, value in locked.items():
+            score[digits[:, issue] != value] = -np.inf
         for x in excluded:
             if start <= x < start + len(digits):
                 score[x - start] = -np.inf
@@ -69,13 +73,21 @@ def _enumerated(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int
     return best_at
 
 
-def _climb(tables: list[np.ndarray], r: np.ndarray, offset: np.ndarray, d: list[int]) -> float:
+def _climb(
+    tables: list[np.ndarray],
+    r: np.ndarray,
+    offset: np.ndarray,
+    d: list[int],
+    locked: dict[int, int],
+) -> float:
     """Issue-by-issue ascent of the estimated Nash score from digits ``d`` (changed in place)."""
     total = offset + sum(t[v] for t, v in zip(tables, d, strict=True))
     current = float(_score(total[None, :], r)[0])
     for _ in range(100):
         moved = False
         for i, t in enumerate(tables):
+            if i in locked:
+                continue
             score = _score(total - t[d[i]] + t, r)
             j = int(np.argmax(score))
             if score[j] > current + 1e-12:
@@ -85,7 +97,9 @@ def _climb(tables: list[np.ndarray], r: np.ndarray, offset: np.ndarray, d: list[
     return current
 
 
-def _searched(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int]) -> int:
+def _searched(
+    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: dict[int, int]
+) -> int:
     tables = [np.stack([e.tables[i] for e in ests], axis=1) for i in range(len(space.issues))]
     r = np.array([e.reservation for e in ests])
     offset = np.array([e.offset for e in ests])
@@ -94,20 +108,29 @@ def _searched(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int])
     starts += [[int(rng.integers(0, len(t))) for t in tables] for _ in range(STARTS)]
     best, best_at = -np.inf, None
     for d in starts:
-        score = _climb(tables, r, offset, d)
+        for issue, value in locked.items():
+            d[issue] = value
+        score = _climb(tables, r, offset, d, locked)
         at = space.to_index(d)
         if at not in excluded and score > best:
             best, best_at = score, at
     return best_at if best_at is not None else space.to_index(starts[-1])
 
 
-def estimated_nash(space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int]) -> int:
+def estimated_nash(
+    space: OutcomeSpace,
+    ests: Sequence[Estimate],
+    excluded: set[int],
+    locked: dict[int, int] | None = None,
+) -> int:
     """The package maximising the estimated Nash product over the estimated acceptable set
-    (exhaustive up to :data:`ENUMERATE` outcomes, issue-by-issue ascent beyond)."""
+    (exhaustive up to :data:`ENUMERATE` outcomes, issue-by-issue ascent beyond), keeping the
+    ``locked`` issues (position -> value index) at their values."""
     size = space.size or 0
+    locked = locked or {}
     if space.is_indexable and size <= ENUMERATE:
-        return _enumerated(space, ests, excluded)
-    return _searched(space, ests, excluded)
+        return _enumerated(space, ests, excluded, locked)
+    return _searched(space, ests, excluded, locked)
 
 
 @register_mediator("caucus")
@@ -205,7 +228,7 @@ class ModelMediator:
         if key not in self._candidates:
             excluded = {x for p in view.parties for x in self._standing_rejections(view, p)}
             ests = [self._estimate(view, p) for p in view.parties]
-            self._candidates[key] = estimated_nash(view.space, ests, excluded)
+            self._candidates[key] = estimated_nash(view.space, ests, excluded, view.locked)
         return self._candidates[key]
 
     def _evidence(self, view: MediatorView, party: str) -> Evidence:
