@@ -4,18 +4,16 @@ mediators, events and phases."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from accord.errors import ScenarioError
-from accord.outcomes.issues import Value
 from accord.outcomes.space import OutcomeSpace
 from accord.phases import Timeline, phased_utility
 from accord.preferences.uncertainty import PartyUncertainty
-from accord.preferences.utility import LinearAdditive, UtilityFunction
+from accord.preferences.utility import UtilityFunction
 
 #: Largest space whose utilities :meth:`Scenario.utilities` will materialise at once.
 MAX_MATERIALISED = 50_000_000
@@ -147,34 +145,3 @@ class Scenario:
             for p in self.parties
         )
         return replace(self, parties=parties, timeline=Timeline())
-
-    def restricted(self, issues: Sequence[str], fixed: Mapping[str, Value]) -> Scenario:
-        """The negotiation over ``issues`` alone, every other issue held at its value in
-        ``fixed``: their contribution to each party's (additive) utility becomes a constant.
-
-        Only for scenarios without a timeline (take a snapshot with :meth:`at` first).
-        """
-        if not self.timeline.is_empty:
-            raise ScenarioError(
-                "restrict a snapshot of the scenario (Scenario.at()), not the timeline"
-            )
-        names = self.space.names
-        keep = [self.space.issue_index(n) for n in issues]
-        held = [i for i, n in enumerate(names) if n not in issues]
-        missing = [names[i] for i in held if names[i] not in fixed]
-        if missing:
-            raise ScenarioError(f"no value given for the issues held fixed: {missing}")
-        digits = {i: self.space.issues[i].index_of(fixed[names[i]]) for i in held}
-        parties = []
-        for p in self.parties:
-            u = p.utility
-            if not isinstance(u, LinearAdditive):
-                raise ScenarioError(f"party {p.name!r}: only additive utilities can be restricted")
-            tables = u.issue_tables(self.space)
-            offset = u.offset + sum(float(tables[i][d]) for i, d in digits.items())
-            sub = LinearAdditive(
-                tuple(u.weights[i] for i in keep), tuple(u.values[i] for i in keep), offset
-            )
-            parties.append(replace(p, utility=sub))
-        space = OutcomeSpace(tuple(self.space.issues[i] for i in keep))
-        return replace(self, space=space, parties=tuple(parties))
