@@ -44,22 +44,23 @@ class Aspiration(AgentBase):
 
     def start(self, view: AgentView) -> None:
         super().start(view)
-        self._utility = UtilityCache(view.preferences)
+        p = view.preferences
+        # enumerated spaces: a utility is an array look-up; huge ones: memoise evaluations
+        self._utility = p.utility if p.enumerated else UtilityCache(p)
+        self._best = p.best
+        self._floor = floor_utility(p)
 
     def aspiration(self, t: float) -> float:
-        p = self.view.preferences
-        lo = floor_utility(p)
-        return lo + (p.best - lo) * (1.0 - t**self.beta)
+        lo = self._floor
+        return lo + (self._best - lo) * (1.0 - t**self.beta)
 
     def propose(self, view: AgentView) -> int | None:
         p = view.preferences
         return p.outcome_at(p.at_least(self.aspiration(view.time)))
 
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
-        p = view.preferences
         u = self._utility(offer)
-        level = self.aspiration(view.time)
-        mine = p.sorted_utilities[p.at_least(level)]
-        if u >= p.reservation and (u >= level or u >= mine):
+        # at least its aspiration (never above its best utility, so also its own next offer)
+        if u >= view.preferences.reservation and u >= self.aspiration(view.time):
             return Response.ACCEPT
         return Response.REJECT

@@ -175,12 +175,11 @@ class AgentView:
     @property
     def time(self) -> float:
         """Relative time in [0, 1]: the larger of rounds used and seconds used."""
-        t = 0.0
-        if self.rounds:
-            t = self._round / self.rounds
-        if self.seconds:
-            t = max(t, self.elapsed / self.seconds)
-        return min(t, 1.0)
+        if not self.seconds:  # the common case, kept cheap: agents ask every turn
+            return self._round / self.rounds if self.rounds else 0.0
+        t = self._round / self.rounds if self.rounds else 0.0
+        t = max(t, self.elapsed / self.seconds)
+        return t if t < 1.0 else 1.0
 
     @property
     def history(self) -> Sequence[OfferRecord]:
