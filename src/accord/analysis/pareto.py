@@ -13,10 +13,9 @@ Algorithms:
 
 * 2 parties: sort by ``(-u1, -u2, index)`` and sweep keeping every point whose ``u2`` beats the
   running maximum — O(n log n), fully vectorised.
-* k parties: sort-filter-skyline in blocks. Points are sorted by their coordinate sum (a point
-  can only be dominated by one with a larger sum, or an equal sum and equal vector); each block
-  is first filtered against the frontier found so far, then against itself, with broadcast
-  comparisons whose size is bounded by ``block``.
+* k parties: points strictly dominated by a few pivots are dropped; the rest are sorted by
+  ``(-u1, ..., -uk, index)`` and filtered by divide and conquer (:mod:`accord.analysis.skyline`:
+  a staircase binary search for 3 parties, best-coordinate pruned comparisons beyond).
 * :func:`pareto_chunked`: a running frontier over a stream of utility chunks (e.g. an outcome
   space enumerated with ``OutcomeSpace.chunks``). Each chunk is pre-filtered against the running
   frontier (a binary search on the staircase for 2 parties) and then merged, so memory holds one
@@ -29,6 +28,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from accord.analysis.skyline import keep_sorted, weakly_dominated
 from accord.errors import AccordError
 
 __all__ = [
@@ -102,68 +102,42 @@ def dominated_by(candidates: np.ndarray, frontier: np.ndarray, *, weak: bool = F
     """Mask of ``candidates`` dominated by some row of ``frontier``.
 
     With ``weak=True`` a candidate equal to a frontier row also counts (weakly dominated).
-    Broadcast in slices so that at most ``_PAIR_BUDGET`` pairs are compared at once.
     """
     cand = np.asarray(candidates, dtype=float)
     front = np.asarray(frontier, dtype=float)
+    if weak or cand.shape[0] == 0 or front.shape[0] == 0:
+        return weakly_dominated(cand, front)
+    # Strict: >= everywhere and not equal everywhere, one column at a time on (rows, frontier).
+    ft = front.T.copy()
     out = np.zeros(cand.shape[0], dtype=bool)
-    if cand.shape[0] == 0 or front.shape[0] == 0:
-        return out
-    step = max(1, _PAIR_BUDGET // max(1, front.shape[0]))
+    step = max(1, _PAIR_BUDGET // front.shape[0])
     for lo in range(0, cand.shape[0], step):
-        c = cand[lo : lo + step, None, :]
-        ge = np.all(front[None, :, :] >= c, axis=2)
-        if weak:
-            out[lo : lo + step] = np.any(ge, axis=1)
-        else:
-            gt = np.any(front[None, :, :] > c, axis=2)
-            out[lo : lo + step] = np.any(ge & gt, axis=1)
+        c = cand[lo : lo + step]
+        ge = ft[0][None, :] >= c[:, 0:1]
+        eq = ft[0][None, :] == c[:, 0:1]
+        for j in range(1, c.shape[1]):
+            ge &= ft[j][None, :] >= c[:, j : j + 1]
+            eq &= ft[j][None, :] == c[:, j : j + 1]
+        out[lo : lo + step] = (ge & ~eq).any(axis=1)
     return out
 
 
-def _paretok(pts: np.ndarray, block: int = 2048) -> np.ndarray:
-    """Distinct non-dominated indices for any number of columns (sort-filter-skyline)."""
+def _paretok(pts: np.ndarray) -> np.ndarray:
+    """Distinct non-dominated indices for any number of columns, sorted by utilities descending.
+
+    Sorted by ``(-u1, -u2, ..., index)`` a point is excluded (dominated, or equal to one with a
+    smaller index) exactly when an earlier point is ``>=`` in every column, and an earlier point
+    is never below in the first column: :func:`keep_sorted` compares the others.
+    """
     n = pts.shape[0]
-    if n == 0:
-        return np.empty(0, dtype=np.int64)
+    cand = np.arange(n)
     if n > 4096:  # strict dominance by a few frontier points is a safe, cheap first filter
         cand = np.flatnonzero(~dominated_by(pts, _pivots(pts, 9)))
-        return cand[_paretok(pts[cand], block)] if cand.size < n else _paretok_sorted(pts, block)
-    return _paretok_sorted(pts, block)
-
-
-def _paretok_sorted(pts: np.ndarray, block: int) -> np.ndarray:
-    n = pts.shape[0]
-    keys = [np.arange(n)] + [-pts[:, j] for j in range(pts.shape[1] - 1, -1, -1)]
-    keys.append(-pts.sum(axis=1))
+    sub = pts[cand]
+    keys = [cand] + [-sub[:, j] for j in range(sub.shape[1] - 1, -1, -1)]
     order = np.lexsort(tuple(keys))
-    kept: list[np.ndarray] = []
-    front = np.empty((0, pts.shape[1]))
-    for lo in range(0, n, block):
-        idx = order[lo : lo + block]
-        cand = pts[idx]
-        alive = ~dominated_by(cand, front, weak=True)
-        idx, cand = idx[alive], cand[alive]
-        if idx.size == 0:
-            continue
-        # Within the block: a point is removed if an earlier point (in sort order) weakly
-        # dominates it (earlier = larger sum, or equal sum and lexicographically >= ).
-        ge = (cand[None, :, :] >= cand[:, None, :]).all(axis=2)  # ge[i, j]: j >= i
-        earlier = np.tri(idx.size, k=-1, dtype=bool)  # earlier[i, j]: j before i
-        gt = (cand[None, :, :] > cand[:, None, :]).any(axis=2)
-        beaten = (ge & (gt | earlier)).any(axis=1)
-        idx, cand = idx[~beaten], cand[~beaten]
-        kept.append(idx)
-        front = np.concatenate([front, cand])
-    res = np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
-    return _sort_desc(pts, res)
-
-
-def _sort_desc(pts: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Order indices by utilities descending (first column first)."""
-    sub = pts[idx]
-    keys = tuple(-sub[:, j] for j in range(sub.shape[1] - 1, -1, -1))
-    return idx[np.lexsort(keys)].astype(np.int64)
+    keep = keep_sorted(sub[order])
+    return cand[order[keep]].astype(np.int64)
 
 
 def pareto_indices(points: np.ndarray) -> np.ndarray:
@@ -197,7 +171,7 @@ def is_dominated(points: np.ndarray, frontier: np.ndarray) -> np.ndarray:
     pts = _as_points(points)
     front = _as_points(frontier) if len(frontier) else np.empty((0, pts.shape[1]))
     if pts.shape[1] != 2 or front.shape[0] == 0:
-        return dominated_by(pts, front, weak=True)
+        return weakly_dominated(pts, front)
     # Staircase sorted by u1 ascending: u2 is then descending. A point (a, b) is weakly
     # dominated iff the best u2 among frontier points with u1 >= a is >= b.
     f = front[_pareto2(front)][::-1]

@@ -26,6 +26,7 @@ from accord.analysis.enumeration import utility_chunks
 from accord.analysis.minkowski import minkowski_frontier
 from accord.analysis.nonlinear import hyperrectangle_frontier
 from accord.analysis.pareto import is_dominated, pareto_indices
+from accord.analysis.skyline import additive_value_keep, outcome_keep
 from accord.outcomes.issues import Value
 from accord.preferences.utility import HyperRectangleUtility, LinearAdditive
 from accord.scenario import Scenario
@@ -137,12 +138,16 @@ def _enumerate(scenario: Scenario, chunk: int) -> _Frontier:
     front_idx = np.empty(0, dtype=np.int64)
     front = np.empty((0, len(scenario.parties)))
     zopa, t_u, t_f = 0, 0.0, 0.0
+    keep_values = _additive_keep(scenario)
     t0 = time.perf_counter()
     for start, utils in utility_chunks(scenario, chunk):
         t1 = time.perf_counter()
         t_u += t1 - t0
         zopa += bs.zopa_count(utils, r)
         local = np.arange(utils.shape[0], dtype=np.int64)
+        mask = outcome_keep(keep_values, scenario.space.radices, start, utils.shape[0])
+        if mask is not None:
+            local, utils = local[mask], utils[mask]
         if front.shape[0]:
             keep = ~is_dominated(utils, front)
             local, utils = local[keep], utils[keep]
@@ -156,6 +161,19 @@ def _enumerate(scenario: Scenario, chunk: int) -> _Frontier:
         t_f += t0 - t1
     digits = scenario.space.digits(front_idx)
     return _Frontier(front, digits, True, "enumeration", zopa, t_u, t_f)
+
+
+def _additive_keep(scenario: Scenario) -> list[np.ndarray]:
+    """Issue values that can be on the frontier (all unless 3+ parties, all additive).
+
+    Two parties are fast without it; see :func:`accord.analysis.skyline.additive_value_keep`.
+    """
+    funcs = [p.utility for p in scenario.parties]
+    if len(funcs) < 3 or not all(isinstance(f, LinearAdditive) for f in funcs):
+        return [np.ones(int(r), dtype=bool) for r in scenario.space.radices]
+    tables = [f.issue_tables(scenario.space) for f in funcs if isinstance(f, LinearAdditive)]
+    offsets = [float(f.offset) for f in funcs if isinstance(f, LinearAdditive)]
+    return additive_value_keep(tables, offsets)
 
 
 def _minkowski(scenario: Scenario) -> _Frontier:

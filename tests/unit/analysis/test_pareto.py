@@ -10,6 +10,7 @@ from accord.analysis import (
     pareto_chunked,
     pareto_indices,
     pareto_mask,
+    skyline,
     utility_chunks,
 )
 from accord.errors import AccordError
@@ -140,3 +141,85 @@ def test_prefiltered_path_on_many_points(n, k):
     assert len({tuple(p) for p in front}) == idx.size
     for i in idx:  # smallest index of its vector
         assert i == np.flatnonzero((pts == pts[i]).all(axis=1)).min()
+
+
+def brute_force_indices(points: np.ndarray) -> list[int]:
+    """Smallest index of each distinct non-dominated vector, by the definition."""
+    out = []
+    for i, p in enumerate(points):
+        ge, gt = (points >= p).all(axis=1), (points > p).any(axis=1)
+        first = np.flatnonzero((points == p).all(axis=1))[0]
+        if not (ge & gt).any() and first == i:
+            out.append(i)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(point_sets(6).filter(lambda p: p.shape[1] >= 3), st.integers(1, 6))
+def test_divide_and_conquer_and_pruned_checks_equal_brute_force(points, leaf):
+    with pytest.MonkeyPatch.context() as mp:  # tiny leaves and chunks exercise every branch
+        mp.setattr(skyline, "LEAF", leaf)
+        mp.setattr(skyline, "PAIR_BUDGET", 7)
+        idx = pareto_indices(points)
+        weak = skyline.weakly_dominated(points, points[: len(points) // 2])
+    assert sorted(idx.tolist()) == brute_force_indices(points)
+    half = points[: len(points) // 2]
+    expect = [bool((half >= p).all(axis=1).any()) for p in points]
+    assert weak.tolist() == expect
+
+
+def additive_tables(draw, parties: int, radices: list[int], tiny: bool):
+    """Integer tables (many ties, equal values); ``tiny`` adds sub-rounding differences."""
+    tables = []
+    for _ in range(parties):
+        party = []
+        for r in radices:
+            t = np.array([float(draw(st.integers(0, 3))) for _ in range(r)])
+            if tiny:
+                t = t + np.array([draw(st.sampled_from([0.0, 1e-17, 3e-16, 1e-9])) for _ in t])
+            party.append(t)
+        tables.append(party)
+    return tables
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_additive_value_filter_keeps_the_exact_frontier(data):
+    parties = data.draw(st.integers(2, 5))
+    radices = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+    tables = additive_tables(data.draw, parties, radices, data.draw(st.booleans()))
+    offsets = [data.draw(st.sampled_from([0.0, 0.3, 1e16])) for _ in range(parties)]
+    digits = np.stack(np.unravel_index(np.arange(int(np.prod(radices))), radices), axis=1)
+    utils = np.empty((digits.shape[0], parties))
+    for p in range(parties):  # summed in the order LinearAdditive.evaluate uses
+        v = np.full(digits.shape[0], offsets[p])
+        for j, t in enumerate(tables[p]):
+            v = v + t[digits[:, j]]
+        utils[:, p] = v
+    keep = skyline.additive_value_keep(tables, offsets)
+    mask = skyline.outcome_keep(keep, radices, 0, digits.shape[0])
+    kept = np.arange(digits.shape[0]) if mask is None else np.flatnonzero(mask)
+    assert kept.size > 0
+    got = kept[pareto_indices(utils[kept])]
+    assert np.array_equal(got, pareto_indices(utils))
+    assert sorted(got.tolist()) == brute_force_indices(utils)
+
+
+def test_value_filter_drops_only_values_no_party_prefers():
+    worse, better = np.array([0.0, 1.0]), np.array([1.0, 0.0])
+    keep = skyline.additive_value_keep([[worse], [worse]], [0.0, 0.0])
+    assert keep[0].tolist() == [False, True]
+    assert skyline.additive_value_keep([[worse], [better]], [0.0, 0.0])[0].all()
+    assert skyline.outcome_keep([np.ones(2, dtype=bool)], [2], 0, 2) is None
+
+
+@pytest.mark.parametrize(("parties", "levels"), [(3, 3), (4, None), (6, 2)])
+def test_analyze_k_parties_equals_brute_force(build, parties, levels):
+    from accord.analysis import analyze
+
+    sc = build.additive([3, 4, 2, 3], parties=parties, seed=parties, levels=levels)
+    utils = build.all_utilities(sc)
+    res = analyze(sc, chunk=17)
+    expect = sorted(brute_force_indices(utils))
+    assert sorted(sc.space.index(res.frontier_digits).tolist()) == expect
+    assert np.array_equal(res.frontier, utils[pareto_indices(utils)])
