@@ -3,6 +3,8 @@ floor along a power curve in time."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from accord.agents.base import AgentBase
 from accord.agents.pool import UtilityCache, floor_utility
 from accord.agents.registry import register
@@ -49,18 +51,37 @@ class Aspiration(AgentBase):
         self._utility = p.utility if p.enumerated else UtilityCache(p)
         self._best = p.best
         self._floor = floor_utility(p)
+        # With a deadline in rounds only, time is round / rounds: the aspiration and the pool
+        # position of every round are computed at once (one vectorised bisection), and each
+        # turn is two look-ups.
+        self._levels: list[float] | None = None
+        self._positions: list[int] | None = None
+        if view.rounds and not view.seconds:
+            t = np.arange(view.rounds + 1, dtype=float) / view.rounds
+            levels = self._floor + (self._best - self._floor) * (1.0 - t**self.beta)
+            asc = p.sorted_utilities[::-1]
+            pos = len(asc) - asc.searchsorted(levels, side="left") - 1
+            self._levels = levels.tolist()
+            self._positions = np.maximum(pos, 0).tolist()
 
     def aspiration(self, t: float) -> float:
         lo = self._floor
         return lo + (self._best - lo) * (1.0 - t**self.beta)
 
+    def _level(self, view: AgentView) -> float:
+        if self._levels is not None:
+            return self._levels[view.round]
+        return self.aspiration(view.time)
+
     def propose(self, view: AgentView) -> int | None:
         p = view.preferences
+        if self._positions is not None:
+            return p.outcome_at(self._positions[view.round])
         return p.outcome_at(p.at_least(self.aspiration(view.time)))
 
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
         u = self._utility(offer)
         # at least its aspiration (never above its best utility, so also its own next offer)
-        if u >= view.preferences.reservation and u >= self.aspiration(view.time):
+        if u >= view.preferences.reservation and u >= self._level(view):
             return Response.ACCEPT
         return Response.REJECT
