@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from accord.errors import ProtocolError
 
@@ -29,20 +29,9 @@ Kind = Literal[
     "query",
     "disclosure",
 ]
-KINDS: tuple[str, ...] = (
-    "offer",
-    "accept",
-    "reject",
-    "end",
-    "event",
-    "failure",
-    "agreement",
-    "timeout",
-    "proposal",
-    "vote",
-    "query",
-    "disclosure",
-)
+#: Every kind, in order: offers and responses, outside events, failures and the end; in
+#: mediation a mediator's proposal, a party's vote, a private query and a private disclosure.
+KINDS: tuple[str, ...] = get_args(Kind)
 
 
 @dataclass(frozen=True, slots=True)
