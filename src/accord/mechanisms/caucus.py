@@ -43,22 +43,14 @@ from accord.mechanisms.caucus_messages import (
     Query,
 )
 from accord.mechanisms.caucus_rules import check_answer, check_delivery, check_query
+from accord.mechanisms.mediation import ActorFailure, checked_call
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.trace import Kind, Trace, TraceEvent
 from accord.outcomes.issues import Value
 from accord.scenario import Scenario
 
-#: Seconds one call of a mediator or party may take before it is recorded as failed.
-PER_CALL_SECONDS = 5.0
 #: Most queries one caucus (one meeting with one party) may hold.
 MAX_QUERIES_PER_CAUCUS = 12
-
-
-class _Failure(Exception):
-    def __init__(self, actor: str, reason: str):
-        super().__init__(reason)
-        self.actor = actor
-        self.reason = reason
 
 
 def _note(message: Message) -> str:
@@ -201,15 +193,7 @@ class _Session:
             self.public(f"event: {text}")
 
     def guarded(self, actor: str, what: str, call: Any, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            out = call(*args)
-        except Exception as exc:
-            raise _Failure(actor, f"raised {exc!r} in {what}") from exc
-        took = time.perf_counter() - started
-        if took > PER_CALL_SECONDS:
-            raise _Failure(actor, f"took {took:.3f} s in {what}, over {PER_CALL_SECONDS} s")
-        return out
+        return checked_call(actor, what, call, *args)
 
 
 def _exchange(s: _Session, m: int, p: int, message: Any) -> int | None:
@@ -220,7 +204,7 @@ def _exchange(s: _Session, m: int, p: int, message: Any) -> int | None:
         check_query(message.body, s.size)
     except ProtocolError as exc:
         s.record(mid, "failure", None, f"ProtocolError: {exc}", name)
-        raise _Failure(mid, f"ProtocolError: {exc}") from None
+        raise ActorFailure(mid, f"ProtocolError: {exc}") from None
     delivered = Message(mid, name, message.derived_from, message.body, s.clock.round)
     s.pviews[p].inbox.append(delivered)
     query = message.body
@@ -229,12 +213,12 @@ def _exchange(s: _Session, m: int, p: int, message: Any) -> int | None:
         digits = s.scenario.space.from_index(package)
         if any(digits[i] != v for i, v in s.locked.items()):
             s.record(mid, "failure", None, "proposal changes an issue settled earlier", name)
-            raise _Failure(mid, "ProtocolError: proposal changes an issue settled earlier")
+            raise ActorFailure(mid, "ProtocolError: proposal changes an issue settled earlier")
     s.record_message(delivered, package)
     answer = s.guarded(name, "answer", s.parties[p].answer, s.pviews[p], query)
     problem = check_answer(query, answer, s.scenario.space.names)
     if problem is not None:
-        raise _Failure(name, problem)
+        raise ActorFailure(name, problem)
     reply = Message(name, mid, frozenset({name}), answer, s.clock.round)
     s.pviews[p].outbox.append(reply)
     s.notebook.add(name, Exchange(s.clock.round, delivered, reply))
@@ -358,7 +342,7 @@ def run_caucus(
         for i, party in enumerate(parties):
             s.guarded(s.names[i], "start", party.start, s.pviews[i])
         agreement, reason, rnd = _loop(s)
-    except _Failure as f:
+    except ActorFailure as f:
         failed = pids[s.names.index(f.actor)] if f.actor in s.names else f.actor
         reason = f"failure: {f.actor} {f.reason}"
         rnd = s.clock.round + 1

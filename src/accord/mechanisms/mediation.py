@@ -15,14 +15,44 @@ that mutate a text work in digits (``space.from_index`` / ``space.to_index``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import HyperRectangleUtility, LinearAdditive, UtilityFunction
 from accord.scenario import Scenario
+
+#: Seconds one call of a mediator or party may take before it is recorded as failed.
+PER_CALL_SECONDS = 5.0
+
+A = TypeVar("A")
+
+
+class ActorFailure(Exception, Generic[A]):
+    """A mediator or party misbehaved (raised, or took too long); the mechanism records it as a
+    failure of ``actor`` instead of crashing."""
+
+    def __init__(self, actor: A, reason: str):
+        super().__init__(reason)
+        self.actor = actor
+        self.reason = reason
+
+
+def checked_call(actor: A, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``; an exception or a call over :data:`PER_CALL_SECONDS` becomes an
+    :class:`ActorFailure` of ``actor`` naming ``what`` was being done."""
+    started = time.perf_counter()
+    try:
+        out = fn(*args)
+    except Exception as exc:
+        raise ActorFailure(actor, f"raised {exc!r} in {what}") from exc
+    took = time.perf_counter() - started
+    if took > PER_CALL_SECONDS:
+        raise ActorFailure(actor, f"took {took:.3f} s in {what}, over {PER_CALL_SECONDS} s")
+    return out
 
 
 class OwnUtility:

@@ -32,6 +32,7 @@ import numpy as np
 
 from accord.errors import ProtocolError
 from accord.mechanisms.mediation import (
+    ActorFailure,
     MediatorView,
     OwnUtility,
     ProposalRecord,
@@ -39,23 +40,14 @@ from accord.mechanisms.mediation import (
     Voter,
     VoterView,
     _Clock,
+    checked_call,
 )
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.trace import Kind, Trace, TraceEvent
 from accord.scenario import Scenario
 
-#: Seconds one call of a mediator or voter may take before it is recorded as failed.
-PER_CALL_SECONDS = 5.0
-
 _RawEvent = tuple[int, float, int | None, Kind, int | None, str, bool]
 _MEDIATOR = -1  # actor id of the mediator inside a session
-
-
-class _Failure(Exception):
-    def __init__(self, actor: int, reason: str):
-        super().__init__(reason)
-        self.actor = actor
-        self.reason = reason
 
 
 class _Session:
@@ -109,15 +101,7 @@ class _Session:
         self.events.append((self.clock.round, now, actor, kind, outcome, note, to_mediator))
 
     def call(self, actor: int, what: str, fn: Callable[..., Any], *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            answer = fn(*args)
-        except Exception as exc:
-            raise _Failure(actor, f"raised {exc!r} in {what}") from exc
-        took = time.perf_counter() - started
-        if took > PER_CALL_SECONDS:
-            raise _Failure(actor, f"took {took:.3f} s in {what}, over {PER_CALL_SECONDS} s")
-        return answer
+        return checked_call(actor, what, fn, *args)
 
     def start(self) -> None:
         self.call(_MEDIATOR, "start", self.mediator.start, self.mview)
@@ -128,9 +112,9 @@ class _Session:
         """One round: a proposal, every party's vote, the mediator's decision."""
         proposal = self.call(_MEDIATOR, "propose", self.mediator.propose, self.mview)
         if isinstance(proposal, bool) or not isinstance(proposal, int | np.integer):
-            raise _Failure(_MEDIATOR, f"illegal proposal {proposal!r}: not an outcome index")
+            raise ActorFailure(_MEDIATOR, f"illegal proposal {proposal!r}: not an outcome index")
         if not 0 <= int(proposal) < self.size:
-            raise _Failure(_MEDIATOR, f"illegal proposal {proposal!r}: outside the space")
+            raise ActorFailure(_MEDIATOR, f"illegal proposal {proposal!r}: outside the space")
         proposal = int(proposal)
         self.proposals += 1
         self.record(_MEDIATOR, "proposal", proposal)
@@ -138,7 +122,7 @@ class _Session:
         for i, voter in enumerate(self.voters):
             vote = self.call(i, "vote", voter.vote, self.vviews[i], self.text, proposal)
             if not isinstance(vote, bool | np.bool_):
-                raise _Failure(i, f"illegal vote {vote!r}: not a bool")
+                raise ActorFailure(i, f"illegal vote {vote!r}: not a bool")
             votes.append(bool(vote))
             self.accepts[i] += bool(vote)
             self.record(i, "vote", proposal, "accept" if vote else "reject", to_mediator=True)
@@ -149,7 +133,7 @@ class _Session:
         self.mview._history.append(ProposalRecord(self.clock.round, proposal, votes, False))
         adopt = self.call(_MEDIATOR, "observe", self.mediator.observe, self.mview, unanimous)
         if adopt is not None and not isinstance(adopt, bool | np.bool_):
-            raise _Failure(_MEDIATOR, f"illegal answer {adopt!r} from observe: not a bool")
+            raise ActorFailure(_MEDIATOR, f"illegal answer {adopt!r} from observe: not a bool")
         moved = unanimous or bool(adopt)
         if moved:
             self.mview._history[-1] = ProposalRecord(self.clock.round, proposal, votes, True)
@@ -201,7 +185,7 @@ def run_single_text(
             s.step()
         s.clock.round = rounds
         agreement, reason = _close(s)
-    except _Failure as f:
+    except ActorFailure as f:
         who = f"mediator {med_id}" if f.actor == _MEDIATOR else f"party {ids[f.actor]}"
         failed = med_id if f.actor == _MEDIATOR else ids[f.actor]
         where = "" if f.actor == _MEDIATOR else f" ({s.names[f.actor]})"
