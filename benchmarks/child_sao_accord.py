@@ -36,9 +36,9 @@ import resource  # noqa: E402
 import statistics  # noqa: E402
 from typing import Any  # noqa: E402
 
-from accord.agents import make_agent  # noqa: E402
 from accord.io import load_path  # noqa: E402
 from accord.mechanisms import Deadline, run_alternating_offers  # noqa: E402
+from accord.registry import make_agent  # noqa: E402
 from accord.scenario import Scenario  # noqa: E402
 
 IMPORT_S = time.perf_counter() - T0

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from accord.agents.registry import MEDIATORS, PARTY_STRATEGIES
 from accord.io import load_path
 from accord.mechanisms.single_text import run_single_text
+from accord.registry import MEDIATORS, PARTY_STRATEGIES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIOS = ROOT.parent / "shared" / "scenarios"

@@ -46,9 +46,9 @@ def _single_text_available() -> bool:
 
 
 def _run(scenario: Any, method: str) -> Any:
-    from accord.agents.registry import MEDIATORS, PARTY_STRATEGIES
-    from accord.api import negotiate
+    from accord import negotiate
     from accord.mechanisms.caucus import run_caucus
+    from accord.registry import MEDIATORS, PARTY_STRATEGIES
 
     truthful = [PARTY_STRATEGIES.make("truthful") for _ in scenario.parties]
     if method.startswith("caucus"):

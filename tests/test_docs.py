@@ -27,8 +27,20 @@ def blocks(kind: str) -> list[tuple[str, str]]:
     return out
 
 
+@pytest.fixture
+def clean_registries():
+    """Strategies a snippet registers are removed afterwards (snippets may run again)."""
+    from accord.registry import REGISTRIES
+
+    before = {role: set(r.all()) for role, r in REGISTRIES.items()}
+    yield
+    for role, registry in REGISTRIES.items():
+        for added in set(registry.all()) - before[role]:
+            registry.remove(added)
+
+
 @pytest.mark.parametrize(("where", "code"), blocks("python"))
-def test_python_snippets_run(where, code, tmp_path, monkeypatch):
+def test_python_snippets_run(where, code, tmp_path, monkeypatch, clean_registries):
     monkeypatch.chdir(tmp_path)
     exec(compile(code, where, "exec"), {"__name__": "__docs__"})
 

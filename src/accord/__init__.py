@@ -1,31 +1,66 @@
 """accord: mediated, multi-party, multi-issue negotiation.
 
 The public API: :func:`load` a scenario (file, folder or packaged name), :func:`analyze` it,
-:func:`negotiate` on it or :func:`mediate` it; :func:`divide` divisible items fairly.
+:func:`negotiate` on it or :func:`mediate` it; :func:`divide` divisible items fairly. Every
+negotiation and mediation is a :class:`RunSpec` run by :func:`run` into a
+:class:`NegotiationResult`; strategies plug in with :func:`register_agent`,
+:func:`register_mediator` and :func:`register_party`.
 """
 
 from accord.analysis import Analysis, analyze
 from accord.analysis.fair_division import Division, divide
-from accord.api import load, mediate, negotiate
-from accord.errors import AccordError, AgentError, ProtocolError, ScenarioError, StorageError
-from accord.mechanisms.result import NegotiationResult
+from accord.api import load
+from accord.errors import (
+    AccordError,
+    AgentError,
+    ParticipantFailure,
+    ProtocolError,
+    ScenarioError,
+    StorageError,
+)
+from accord.mechanisms import Deadline, Failure, NegotiationResult, RunSpec
+from accord.mechanisms.result import summarize
+from accord.registry import (
+    StrategyInfo,
+    register_agent,
+    register_mediator,
+    register_party,
+    strategies,
+    strategy,
+)
+from accord.runner import mediate, mediation, negotiate, negotiation, repeat, run
 from accord.scenario import Party, Scenario
 
 __all__ = [
     "AccordError",
     "AgentError",
     "Analysis",
+    "Deadline",
     "Division",
+    "Failure",
     "NegotiationResult",
+    "ParticipantFailure",
     "Party",
     "ProtocolError",
+    "RunSpec",
     "Scenario",
     "ScenarioError",
     "StorageError",
+    "StrategyInfo",
     "analyze",
     "divide",
     "load",
     "mediate",
+    "mediation",
     "negotiate",
+    "negotiation",
+    "register_agent",
+    "register_mediator",
+    "register_party",
+    "repeat",
+    "run",
+    "strategies",
+    "strategy",
+    "summarize",
 ]
 __version__ = "0.1.0"

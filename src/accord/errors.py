@@ -43,5 +43,24 @@ class AgentError(AccordError):
         super().__init__(f"agent {agent!r}: {reason}")
 
 
+class ParticipantFailure(AgentError):
+    """A participant of a run (agent, mediator or party strategy) raised, was too slow or made an
+    illegal move. Mechanisms raise it inside a run and record it in the result (the run ends
+    with ``reason`` ``failure: …``); it never escapes :func:`accord.run`.
+
+    ``participant`` is the participant's id (its registry spec), ``role`` one of ``agent``,
+    ``mediator``, ``party``, and ``seat`` the party it plays or the mediator's name.
+    """
+
+    def __init__(self, participant: str, role: str, seat: str, reason: str):
+        self.participant = participant
+        self.role = role
+        self.seat = seat
+        super().__init__(participant, reason)
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str, str]]:
+        return (type(self), (self.participant, self.role, self.seat, self.reason))
+
+
 class StorageError(AccordError):
     """Reading or writing the result store failed."""

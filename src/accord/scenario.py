@@ -4,8 +4,9 @@ mediators, events and phases."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -17,6 +18,8 @@ from accord.preferences.utility import UtilityFunction
 
 #: Largest space whose utilities :meth:`Scenario.utilities` will materialise at once.
 MAX_MATERIALISED = 50_000_000
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,7 @@ class Scenario:
     load_seconds: float | None = field(default=None, compare=False)
     timeline: Timeline = field(default_factory=Timeline)
     mediators: tuple[str, ...] = ()
-    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.parties) < 1:
@@ -87,6 +90,20 @@ class Scenario:
         """Utilities ``(n, parties)`` of outcomes given as digits ``(n, k)``."""
         d = np.atleast_2d(digits)
         return np.stack([p.utility.evaluate(self.space, d) for p in self.parties], axis=1)
+
+    def derived(self, factory: Callable[..., T], *args: Hashable) -> T:
+        """``factory(self, *args)``, computed once per scenario object and kept with it.
+
+        For data derived from a scenario and shared by every negotiation on it (a party's
+        presorted utilities, a fast evaluator): the key is the factory and its arguments, so
+        two consumers never collide. Keep only read-only values here.
+        """
+        key = (factory, args)
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = factory(self, *args)
+            return value
 
     def utilities(self) -> np.ndarray:
         """Utility of every outcome for every party, ``(n, parties)``, in index order.

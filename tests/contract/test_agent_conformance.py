@@ -5,9 +5,9 @@ import random as global_random
 
 import pytest
 
-from accord.agents import AgentBase, agents
-from accord.mechanisms import Response
-from accord.mechanisms.view import AgentView
+from accord.agents import AgentBase
+from accord.mechanisms import AgentView, Response
+from accord.registry import agents
 from accord.testing import additive_scenario, check_agent, conformance_scenarios
 
 

@@ -1,31 +1,6 @@
-"""Negotiating agents, mediators, mediated-party strategies and their registries."""
+"""Negotiating agents for alternating offers (registered in :mod:`accord.registry`) and the
+helpers they share: :class:`AgentBase`, pool look-ups and opponent models."""
 
 from accord.agents.base import AgentBase
-from accord.agents.registry import (
-    AGENTS,
-    MEDIATORS,
-    PARTY_STRATEGIES,
-    AgentInfo,
-    Registry,
-    agents,
-    make_agent,
-    parse_spec,
-    register,
-    register_mediator,
-    register_party,
-)
 
-__all__ = [
-    "AGENTS",
-    "MEDIATORS",
-    "PARTY_STRATEGIES",
-    "AgentBase",
-    "AgentInfo",
-    "Registry",
-    "agents",
-    "make_agent",
-    "parse_spec",
-    "register",
-    "register_mediator",
-    "register_party",
-]
+__all__ = ["AgentBase"]

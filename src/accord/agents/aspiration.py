@@ -7,16 +7,15 @@ import numpy as np
 
 from accord.agents.base import AgentBase
 from accord.agents.pool import UtilityCache, floor_utility
-from accord.agents.registry import register
 from accord.errors import AgentError
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView, Response
+from accord.registry import register_agent
 
 #: Named aspiration curves and their exponents β in ``a(t) = floor + (best − floor)(1 − t^β)``.
 CURVES = {"boulware": 4.0, "linear": 1.0, "conceder": 0.25}
 
 
-@register("aspiration")
+@register_agent("aspiration")
 class Aspiration(AgentBase):
     """Aspiration agent: its aspiration a(t) = floor + (best − floor)·(1 − t^β) falls with time.
 

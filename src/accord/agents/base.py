@@ -1,9 +1,9 @@
 """A convenience base class for agents (the interface itself is
-:class:`accord.mechanisms.protocol.Agent`)."""
+:class:`accord.mechanisms.alternating_offers.Agent`)."""
 
 from __future__ import annotations
 
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView
 
 
 class AgentBase:

@@ -33,10 +33,9 @@ from accord.agents.pool import (
     floor_utility,
 )
 from accord.agents.pool import window_positions as positions
-from accord.agents.registry import register
 from accord.errors import AgentError
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView, Response
+from accord.registry import register_agent
 
 #: Concession exponents e of the named bidding strategies (0: never concede).
 BIDDING = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0, "hardliner": 0.0}
@@ -44,7 +43,7 @@ OPPONENT_MODELS = ("frequency", "none")
 ACCEPTANCE = ("next", "const", "time", "combi")
 
 
-@register("boa")
+@register_agent("boa")
 class BOAAgent(AgentBase):
     """BOA agent: a bidding strategy, an opponent model and an acceptance condition, by name.
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from accord.agents.base import AgentBase
 from accord.agents.pool import UtilityCache
-from accord.agents.registry import register
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView, Response
+from accord.registry import register_agent
 
 
-@register("micro")
+@register_agent("micro")
 class MiCRO(AgentBase):
     """MiCRO: concedes one outcome (in its own order) per new distinct offer of the opponent.
 

@@ -14,12 +14,11 @@ from accord.agents.pool import (
     floor_utility,
 )
 from accord.agents.pool import window_positions as positions
-from accord.agents.registry import register
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView, Response
+from accord.registry import register_agent
 
 
-@register("nash-seeking")
+@register_agent("nash-seeking")
 class NashSeeking(AgentBase):
     """Concedes over time and offers the estimated Nash-product maximiser above its target.
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView
 from accord.outcomes.space import OutcomeSpace
 
 

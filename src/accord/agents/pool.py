@@ -1,6 +1,6 @@
 """Fast look-ups in an agent's presorted pool of outcomes (no per-step scans of the space).
 
-:class:`~accord.mechanisms.view.OwnPreferences` keeps the pool best-first. These helpers search
+:class:`~accord.mechanisms.own.OwnPreferences` keeps the pool best-first. These helpers search
 it by bisection on an ascending *view* of the utilities (no copy) and fetch the digits of a
 bounded window of positions, for enumerated spaces and candidate pools alike.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.mechanisms.view import OwnPreferences
+from accord.mechanisms.own import OwnPreferences
 
 #: Default number of pool positions an agent scores when it picks among near-target offers.
 WINDOW = 256

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from accord.agents.base import AgentBase
-from accord.agents.registry import register
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView, Response
+from accord.registry import register_agent
 
 
-@register("random")
+@register_agent("random")
 class RandomAgent(AgentBase):
     """Random baseline: random acceptable offers, accepts acceptable offers at random.
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from accord.agents.base import AgentBase
-from accord.agents.registry import register
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView, Response
+from accord.registry import register_agent
 
 
 class TimeBased(AgentBase):
@@ -49,7 +48,7 @@ class TimeBased(AgentBase):
         return Response.REJECT
 
 
-@register("boulware")
+@register_agent("boulware")
 class Boulware(TimeBased):
     """Time-based agent that concedes late (e = 0.2): tough until near the deadline.
 
@@ -60,7 +59,7 @@ class Boulware(TimeBased):
         super().__init__(e, k)
 
 
-@register("linear")
+@register_agent("linear")
 class Linear(TimeBased):
     """Time-based agent that concedes at a constant rate (e = 1).
 
@@ -71,7 +70,7 @@ class Linear(TimeBased):
         super().__init__(e, k)
 
 
-@register("conceder")
+@register_agent("conceder")
 class Conceder(TimeBased):
     """Time-based agent that concedes early (e = 5): generous from the start.
 
@@ -82,7 +81,7 @@ class Conceder(TimeBased):
         super().__init__(e, k)
 
 
-@register("hardliner")
+@register_agent("hardliner")
 class Hardliner(AgentBase):
     """Never concedes: always offers its best outcome and accepts only an offer worth as much.
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from accord.agents.base import AgentBase
 from accord.agents.pool import UtilityCache, floor_utility
-from accord.agents.registry import register
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.view import AgentView
+from accord.mechanisms.alternating_offers import AgentView, Response
+from accord.registry import register_agent
 
 
 class _Imitative(AgentBase):
@@ -65,7 +64,7 @@ class _Imitative(AgentBase):
         return Response.REJECT
 
 
-@register("tit-for-tat")
+@register_agent("tit-for-tat")
 class RelativeTitForTat(_Imitative):
     """Relative tit-for-tat: concedes the same share of its room as the opponent conceded.
 
@@ -91,7 +90,7 @@ class RelativeTitForTat(_Imitative):
         return (latest - previous) / gap * (self.target - self.floor)
 
 
-@register("tit-for-tat-absolute")
+@register_agent("tit-for-tat-absolute")
 class AbsoluteTitForTat(_Imitative):
     """Absolute tit-for-tat: concedes exactly the utility the opponent's last move gave it.
 

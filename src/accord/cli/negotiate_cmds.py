@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from accord.cli.app import ScenarioArg, app, guarded, print_json
+import accord
+from accord.cli.app import PartiesOpt, ScenarioArg, app, guarded, parse_parties, print_json
 
 
 @app.command()
@@ -28,6 +29,7 @@ def negotiate(
     repeat: Annotated[
         int, typer.Option("--repeat", min=1, help="Run K times with seeds S…S+K−1.")
     ] = 1,
+    parties: PartiesOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="Draw the offers to a PNG.")] = None,
     trace: Annotated[
@@ -35,24 +37,22 @@ def negotiate(
     ] = None,
 ) -> None:
     """Run an alternating-offers negotiation between registered agents."""
-    import accord
-    from accord.mechanisms.result import summarize
-
-    sc = accord.load(scenario).discretized(11)
-    results = [
-        accord.negotiate(sc, agent, rounds=rounds, seconds=time_limit, seed=seed + k)
-        for k in range(repeat)
-    ]
+    sc = accord.load(scenario, profiles=parse_parties(parties))
+    results = accord.negotiate(
+        sc, agent, rounds=rounds, seconds=time_limit, seed=seed, repeat=repeat
+    )
     first = results[0]
     if trace is not None:
         first.trace.write(trace)
     if plot is not None:
-        from accord.plots import plot_negotiation
+        from accord.plots import plot_negotiation  # TODO(merge): accord.reports.plot_result
 
-        plot_negotiation(sc, first, plot)
+        plot_negotiation(sc.discretized(11), first, plot)
     if json_out:
         data: dict[str, Any] = (
-            first.to_dict(with_trace=trace is not None) if repeat == 1 else summarize(results)
+            first.to_dict(with_trace=trace is not None)
+            if repeat == 1
+            else accord.summarize(results)
         )
         print_json(data)
         return
@@ -60,7 +60,7 @@ def negotiate(
     if repeat == 1:
         _render_result(console, first.to_dict())
     else:
-        _render_summary(console, summarize(results))
+        _render_summary(console, accord.summarize(results))
     if trace is not None:
         console.print(f"trace written to {trace}")
     if plot is not None:
@@ -72,8 +72,8 @@ def _render_result(console: Console, data: dict[str, Any]) -> None:
         title=f"{data['scenario']}: {data['reason']} after {data['rounds']} rounds",
         title_justify="left",
     )
-    table.add_column("party")
-    table.add_column("agent")
+    table.add_column("party", no_wrap=True)
+    table.add_column("agent", no_wrap=True)
     table.add_column("utility", justify="right")
     for name, agent_id, u in zip(data["parties"], data["agents"], data["utilities"], strict=True):
         table.add_row(name, agent_id, "—" if u is None else f"{u:.4f}")
@@ -88,8 +88,8 @@ def _render_summary(console: Console, data: dict[str, Any]) -> None:
         f"mean rounds {data['mean_rounds']:.1f}, failures {data['failures']}"
     )
     table = Table(title="Mean utilities", title_justify="left")
-    table.add_column("party")
-    table.add_column("agent")
+    table.add_column("party", no_wrap=True)
+    table.add_column("agent", no_wrap=True)
     table.add_column("mean utility", justify="right")
     for name, agent_id, u in zip(
         data["parties"], data["agents"], data["mean_utilities"], strict=True
@@ -98,23 +98,65 @@ def _render_summary(console: Console, data: dict[str, Any]) -> None:
     console.print(table)
 
 
+ROLE_TITLES = {"agent": "Agents", "mediator": "Mediators", "party": "Party strategies"}
+
+
 @app.command("agents")
 @guarded
 def list_agents(
+    strategy_id: Annotated[
+        str | None, typer.Argument(help="Show one strategy: its parameters and documentation.")
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="Only one role: agent, mediator or party.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """List the registered agents with one-line descriptions."""
-    from accord.agents import agents
-
-    rows: list[dict[str, Any]] = [
-        {"id": i.id, "summary": i.summary, "builtin": i.builtin} for i in agents().values()
-    ]
-    if json_out:
-        print_json(rows)
+    """List the registered agents, mediators and party strategies (or show one)."""
+    if strategy_id is not None:
+        entries = accord.strategy(strategy_id)
+        if json_out:
+            print_json([{**e.to_dict(), "doc": e.doc} for e in entries])
+            return
+        for entry in entries:
+            _render_one(Console(), entry)
         return
-    table = Table(title="Agents", title_justify="left")
-    table.add_column("id")
-    table.add_column("description")
-    for r in rows:
-        table.add_row(str(r["id"]) + ("" if r["builtin"] else " (plug-in)"), str(r["summary"]))
-    Console().print(table)
+    found = accord.strategies(role)
+    if json_out:
+        print_json([e.to_dict() for e in found])
+        return
+    console = Console()
+    for r, title in ROLE_TITLES.items():
+        rows = [e for e in found if e.role == r]
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left")
+        table.add_column("id", no_wrap=True)
+        table.add_column("protocols", no_wrap=True)
+        table.add_column("description", overflow="ellipsis", no_wrap=True)
+        for e in rows:
+            label = e.id + ("" if e.builtin else " (plug-in)")
+            table.add_row(label, ", ".join(e.protocols), e.summary)
+        console.print(table)
+
+
+def _render_one(console: Console, entry: accord.StrategyInfo) -> None:
+    kind = {"agent": "agent", "mediator": "mediator", "party": "party strategy"}[entry.role]
+    origin = "built in" if entry.builtin else "plug-in"
+    console.print(
+        f"[bold]{entry.id}[/]: {kind} ({origin}) for {', '.join(entry.protocols)}",
+        soft_wrap=True,
+    )
+    if entry.params:
+        table = Table(title="Parameters", title_justify="left")
+        table.add_column("name", no_wrap=True)
+        table.add_column("type", no_wrap=True)
+        table.add_column("default", no_wrap=True)
+        for p in entry.params:
+            table.add_row(p.name, p.type, "(required)" if p.required else repr(p.default))
+        console.print(table)
+    else:
+        console.print("no parameters")
+    example = ",".join(f"{p.name}={p.default}" for p in entry.params if not p.required)
+    console.print(f"spec: {entry.id}" + (f":{example}" if example else ""), markup=False)
+    console.print(entry.doc, markup=False, highlight=False)

@@ -20,11 +20,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from accord.agents.registry import make_agent
-from accord.mechanisms.alternating_offers import run_alternating_offers
-from accord.mechanisms.protocol import Agent, Response
-from accord.mechanisms.result import Deadline, NegotiationResult
-from accord.mechanisms.view import AgentView
+from accord.mechanisms import (
+    Agent,
+    AgentView,
+    Deadline,
+    NegotiationResult,
+    Response,
+    run_alternating_offers,
+)
+from accord.registry import make_agent
 from accord.scenario import Scenario
 from accord.testing.scenarios import conformance_scenarios
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from accord.agents import AgentBase, make_agent
+from accord.agents import AgentBase
 from accord.agents.opponent_models import FrequencyModel
-from accord.mechanisms import Deadline, Response, own_preferences, run_alternating_offers
-from accord.mechanisms.view import AgentView
+from accord.mechanisms import AgentView, Deadline, Response, own_preferences, run_alternating_offers
 from accord.preferences.utility import LinearAdditive
+from accord.registry import make_agent
 from accord.testing import additive_scenario
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from accord.agents import make_agent
 from accord.io.yaml_format import load_yaml
 from accord.mechanisms import Deadline, run_alternating_offers
+from accord.registry import make_agent
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "src" / "accord" / "scenarios"
 CORPUS = Path("/work/shared/scenarios/genius10.4")

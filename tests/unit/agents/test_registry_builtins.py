@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 import accord.agents.builtin as builtin
-from accord.agents import agents, make_agent
 from accord.errors import AgentError
 from accord.mechanisms import Agent
+from accord.registry import agents, make_agent
 
 AGENTS_DIR = Path(builtin.__file__).parent
 EXPECTED = {
@@ -35,7 +35,7 @@ def test_every_expected_builtin_is_registered():
 
 def test_every_module_that_registers_agents_is_imported_by_builtin():
     for path in AGENTS_DIR.glob("*.py"):
-        if "@register(" in path.read_text(encoding="utf-8"):
+        if "@register_agent(" in path.read_text(encoding="utf-8"):
             assert path.stem in builtin.__all__, f"{path.name} is not imported in builtin.py"
 
 
@@ -45,7 +45,7 @@ def _registered_ids_in_source() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef):
                 for d in node.decorator_list:
-                    if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "register":
+                    if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "register_agent":
                         ids.add(d.args[0].value)  # type: ignore[attr-defined]
     return ids
 

@@ -3,11 +3,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from accord.agents import AgentBase, make_agent
+from accord.agents import AgentBase
 from accord.errors import ProtocolError
 from accord.io.yaml_format import load_yaml
-from accord.mechanisms import Deadline, Response, Trace, run_alternating_offers
-from accord.mechanisms.view import AgentView
+from accord.mechanisms import AgentView, Deadline, Response, Trace, run_alternating_offers
+from accord.registry import make_agent
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "src" / "accord" / "scenarios"
 

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from accord.agents import AgentBase, make_agent
+from accord.agents import AgentBase
 from accord.io.yaml_format import load_yaml
-from accord.mechanisms import Deadline, Response, Trace, run_alternating_offers
-from accord.mechanisms.replay import replay
-from accord.mechanisms.view import AgentView
+from accord.mechanisms import AgentView, Deadline, Response, Trace, run_alternating_offers
+from accord.mechanisms.alternating_offers import replay
+from accord.registry import make_agent
 from accord.testing import additive_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "src" / "accord" / "scenarios"

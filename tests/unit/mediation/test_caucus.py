@@ -7,21 +7,21 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from accord.agents.registry import MEDIATORS, PARTY_STRATEGIES
 from accord.analysis import analyze
 from accord.errors import ProtocolError
-from accord.mechanisms.caucus import run_caucus
-from accord.mechanisms.caucus_messages import (
+from accord.mechanisms.caucus import (
     Answer,
     CaucusMediator,
     CaucusParty,
     rate,
     red_line,
+    run_caucus,
     to_party,
 )
 from accord.mechanisms.trace import Trace
 from accord.outcomes import DiscreteIssue, IntegerIssue, OutcomeSpace
 from accord.preferences import AffineValue, LinearAdditive, TableValue, TriangularValue
+from accord.registry import MEDIATORS, PARTY_STRATEGIES
 from accord.scenario import Party, Scenario
 from accord.testing.scenarios import additive_scenario, packaged_scenarios
 
@@ -229,7 +229,7 @@ def test_red_line_answers_are_the_reservation_values():
 @pytest.mark.parametrize("name", sorted(PACKAGED))
 def test_caucus_beats_single_text_and_alternating_offers_on_packaged_scenarios(name):
     """A light version of benchmarks/mediation_eval.py (the corpus comparison)."""
-    from accord.api import negotiate
+    from accord import negotiate
     from accord.mechanisms.single_text import run_single_text
 
     sc = PACKAGED[name].at()  # a phased case is compared at the start of its timeline

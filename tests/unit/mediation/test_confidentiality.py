@@ -6,10 +6,17 @@ from dataclasses import replace
 
 import pytest
 
-from accord.agents.registry import MEDIATORS, PARTY_STRATEGIES
-from accord.mechanisms.caucus import run_caucus
-from accord.mechanisms.caucus_messages import Message, PartyView, Query, proposal, rate, to_party
-from accord.mechanisms.caucus_rules import audit
+from accord.mechanisms.caucus import (
+    Message,
+    PartyView,
+    Query,
+    audit,
+    proposal,
+    rate,
+    run_caucus,
+    to_party,
+)
+from accord.registry import MEDIATORS, PARTY_STRATEGIES
 from accord.testing.scenarios import additive_scenario, packaged_scenarios
 
 PACKAGED = {s.name: s for s in packaged_scenarios()}

@@ -97,9 +97,8 @@ def test_phase_by_phase_agrees_the_first_phase_then_the_extension(case):
 
 
 def test_a_mediator_cannot_reopen_a_settled_issue(case):
-    from accord.agents import PARTY_STRATEGIES
-    from accord.mechanisms.caucus import run_caucus
-    from accord.mechanisms.caucus_messages import proposal, to_party
+    from accord.mechanisms.caucus import proposal, run_caucus, to_party
+    from accord.registry import PARTY_STRATEGIES
 
     class Reopener:
         """Proposes a package that changes the locked issue."""
@@ -111,7 +110,8 @@ def test_a_mediator_cannot_reopen_a_settled_issue(case):
             reopened = view.space.to_index([1] * len(view.space.issues))
             return to_party(view, party, proposal(reopened), *view.parties)
 
-    snap = case.at()
-    truthful = [PARTY_STRATEGIES.make("truthful") for _ in snap.parties]
-    r = run_caucus(snap, Reopener(), truthful, locked={"extension": "none"}, seed=0)
-    assert not r.agreed and "settled earlier" in r.reason
+    truthful = [PARTY_STRATEGIES.make("truthful") for _ in case.parties]
+    # phase by phase, the extension is left at "none" while the first phase is agreed
+    r = run_caucus(case, Reopener(), truthful, phased=True, seed=0)
+    assert not r.agreed and "locked issue" in r.reason
+    assert r.failure is not None and r.failure.role == "mediator"

@@ -1,7 +1,8 @@
-"""Built-in single-text mediators and voting strategies.
+"""Built-in single-text mediators.
 
 Mediators propose random single-issue changes of the text (they know no utilities); voters
-compare the proposal with the current text by their own utility. Klein et al. found that
+(:mod:`accord.mediators.party_strategies`) compare the proposal with the current text by their
+own utility. Klein et al. found that
 annealing — provisionally accepting worse texts early, less and less as the negotiation cools —
 reaches higher social welfare on nonlinear utilities than hill-climbing, and that it works best
 in the mediator, because annealing voters are exploited by hard ones (a prisoner's dilemma).
@@ -13,11 +14,10 @@ import math
 
 import numpy as np
 
-from accord.agents.mediators.caucus_answers import truthful_answer
-from accord.agents.registry import register_mediator, register_party
-from accord.mechanisms.caucus_messages import Answer, PartyView, Query
-from accord.mechanisms.mediation import MediatorView, VoterView
+from accord.mechanisms.single_text import MediatorView
+from accord.mechanisms.spec import SINGLE_TEXT
 from accord.outcomes.space import OutcomeSpace
+from accord.registry import register_mediator
 
 
 def mutate(space: OutcomeSpace, text: int, rng: np.random.Generator) -> int:
@@ -41,7 +41,7 @@ def temperature(t0: float, cooling: float, time: float) -> float:
     return t0 * max(0.0, 1.0 - time / cooling)
 
 
-@register_mediator("hill-climbing")
+@register_mediator("hill-climbing", protocols=(SINGLE_TEXT,))
 class HillClimbingMediator:
     """Proposes a random single-issue change; the text moves only when every party accepts.
 
@@ -64,7 +64,7 @@ class HillClimbingMediator:
         return False
 
 
-@register_mediator("annealing")
+@register_mediator("annealing", protocols=(SINGLE_TEXT,))
 class AnnealingMediator:
     """Simulated annealing in the mediator: may adopt changes not every party accepted.
 
@@ -102,78 +102,4 @@ class AnnealingMediator:
         return bool(view.rng.random() < math.exp(-loss / t))
 
 
-@register_party("truthful")
-class TruthfulVoter:
-    """Votes for a proposal iff it is worth at least as much to it as the current text.
-
-    Reference: M. Klein, P. Faratin, H. Sayama, Y. Bar-Yam (2003), "Negotiating complex
-    contracts", Group Decision and Negotiation 12:111-125 (the hill-climbing agent).
-    """
-
-    def start(self, view: VoterView) -> None:
-        pass
-
-    def vote(self, view: VoterView, current: int, proposal: int) -> bool:
-        p = view.preferences
-        return p.utility(proposal) >= p.utility(current)
-
-    def answer(self, view: PartyView, query: Query) -> Answer:
-        """Caucus mediation: answers every query truthfully (see :func:`truthful_answer`)."""
-        return truthful_answer(view, query)
-
-
-@register_party("hard")
-class HardVoter:
-    """Votes only for strict improvements that are worth at least its reservation value.
-
-    Reference: M. Klein, P. Faratin, H. Sayama, Y. Bar-Yam (2003), "Negotiating complex
-    contracts", Group Decision and Negotiation 12:111-125 (the hill-climber that exploits
-    annealers).
-    """
-
-    def start(self, view: VoterView) -> None:
-        pass
-
-    def vote(self, view: VoterView, current: int, proposal: int) -> bool:
-        p = view.preferences
-        u = p.utility(proposal)
-        return u > p.utility(current) and u >= p.reservation
-
-
-@register_party("annealing-voter")
-class AnnealingVoter:
-    """Accepts worse proposals with probability exp(-Δu/T); T cools linearly to 0.
-
-    Always votes for a proposal worth at least the current text; votes for one worth ``Δu``
-    less with probability ``exp(-Δu/T)``, the temperature ``T`` falling linearly from ``t0`` at
-    the start to 0 at relative time ``cooling`` (after that it votes truthfully).
-
-    Reference: M. Klein, P. Faratin, H. Sayama, Y. Bar-Yam (2003), "Negotiating complex
-    contracts", Group Decision and Negotiation 12:111-125 (the annealing agent).
-    """
-
-    def __init__(self, t0: float = 0.05, cooling: float = 0.8):
-        self.t0 = float(t0)
-        self.cooling = float(cooling)
-
-    def start(self, view: VoterView) -> None:
-        pass
-
-    def vote(self, view: VoterView, current: int, proposal: int) -> bool:
-        p = view.preferences
-        loss = p.utility(current) - p.utility(proposal)
-        if loss <= 0:
-            return True
-        t = temperature(self.t0, self.cooling, view.time)
-        return t > 0 and bool(view.rng.random() < math.exp(-loss / t))
-
-
-__all__ = [
-    "AnnealingMediator",
-    "AnnealingVoter",
-    "HardVoter",
-    "HillClimbingMediator",
-    "TruthfulVoter",
-    "mutate",
-    "temperature",
-]
+__all__ = ["AnnealingMediator", "HillClimbingMediator", "mutate", "temperature"]

@@ -1,5 +1,5 @@
 """What a caucus mediator believes about one party: evidence read from the notebook and an
-estimated additive utility fitted to it (:mod:`accord.agents.mediators.caucus`).
+estimated additive utility fitted to it (:mod:`accord.mediators.model_mediator`).
 
 The estimate is ``offset + Σ_i table_i[ω_i]``. Every issue gets a linear **basis** over the
 values the party has been asked about: a small issue (or a categorical one) one column per
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from accord.mechanisms.caucus_messages import Answer, Exchange, Query
+from accord.mechanisms.caucus.messages import Answer, Exchange, Query
 from accord.outcomes.issues import DiscreteIssue, IntegerIssue
 from accord.outcomes.space import OutcomeSpace
 

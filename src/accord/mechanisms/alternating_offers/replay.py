@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import deque
 
 from accord.errors import ProtocolError
-from accord.mechanisms.alternating_offers import run_alternating_offers
-from accord.mechanisms.protocol import Response
-from accord.mechanisms.result import Deadline, NegotiationResult
+from accord.mechanisms.alternating_offers.agent_role import AgentView, Response
+from accord.mechanisms.alternating_offers.offers import run_alternating_offers
+from accord.mechanisms.result import NegotiationResult
+from accord.mechanisms.spec import Deadline
 from accord.mechanisms.trace import Trace, TraceEvent
-from accord.mechanisms.view import AgentView
 from accord.scenario import Scenario
 
 _ACTIONS = ("offer", "accept", "reject", "end", "failure")

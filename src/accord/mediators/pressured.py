@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.agents.mediators.caucus_answers import truthful_answer
-from accord.agents.registry import register_party
 from accord.errors import AgentError
-from accord.mechanisms.caucus_messages import Answer, PartyView, Query
+from accord.mechanisms.caucus import Answer, PartyView, Query
+from accord.mechanisms.spec import CAUCUS
+from accord.mediators.answers import truthful_answer
+from accord.registry import register_party
 
 #: Random packages used to estimate the best utility of a non-additive party.
 _SAMPLES = 4096
 
 
-@register_party("pressured")
+@register_party("pressured", protocols=(CAUCUS,))
 class PressuredParty:
     """Holds out for more, then concedes as time passes and delay grows costly.
 
@@ -34,23 +35,24 @@ class PressuredParty:
         if e <= 0:
             raise AgentError("pressured", "the concession exponent e must be positive")
         self.e = float(e)
-        self._best: dict[int, float] = {}
+        self._best: tuple[object, float] | None = None  # (preferences, their best utility)
 
     def start(self, view: PartyView) -> None:
-        self._best.clear()
+        self._best = None
 
     def best(self, view: PartyView) -> float:
-        """The most this party can get (exact for additive utilities, sampled otherwise)."""
-        utility = view._utility
-        key = id(utility)
-        if key not in self._best:
-            best_worst = getattr(utility, "best_worst", None)
-            if best_worst is not None:
-                self._best[key] = float(best_worst(view.space)[0])
+        """The most this party can get (exact for additive utilities, sampled otherwise);
+        recomputed when an event changes its preferences."""
+        prefs = view.preferences
+        if self._best is None or self._best[0] is not prefs:
+            known = prefs.best_worst()
+            if known is not None:
+                best = known[0]
             else:
                 sample = view.space.sample(np.random.default_rng(0), _SAMPLES)
-                self._best[key] = float(view.evaluate(sample).max())
-        return self._best[key]
+                best = float(view.evaluate(sample).max())
+            self._best = (prefs, best)
+        return self._best[1]
 
     def demand(self, view: PartyView) -> float:
         """The least this party accepts at the current round."""

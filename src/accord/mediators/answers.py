@@ -1,8 +1,8 @@
 """Truthful answers to a caucus mediator (:mod:`accord.mechanisms.caucus`).
 
 :func:`truthful_answer` answers every query truthfully from the party's own preferences; the
-``truthful`` party strategy (shared with single-text mediation) and the ``guarded`` one
-(:mod:`accord.agents.mediators.caucus`) use it.
+``truthful``, ``guarded`` and ``pressured`` party strategies
+(:mod:`accord.mediators.party_strategies`, :mod:`accord.mediators.pressured`) use it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from accord.mechanisms.caucus_messages import Answer, PartyView, Query
+from accord.mechanisms.caucus import Answer, PartyView, Query
 
 #: Values per issue a party looks at when judging which issue matters most.
 _IMPORTANCE_VALUES = 256

@@ -1,7 +1,7 @@
 """The model-based caucus mediator (:mod:`accord.mechanisms.caucus`).
 
 It learns an additive model of each party from that party's answers alone
-(:mod:`accord.agents.mediators.caucus_model`) and proposes the package that maximises the
+(:mod:`accord.mediators.party_model`) and proposes the package that maximises the
 **estimated Nash product** among the packages it estimates acceptable to every party.
 Everything it knows is in the notebook the mechanism keeps, so several of them form a
 coalition simply by sharing it: each decides as the others would.
@@ -10,12 +10,25 @@ coalition simply by sharing it: each decides as the others would.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from accord.agents.mediators.caucus_answers import truthful_answer
-from accord.agents.mediators.caucus_model import (
+from accord.mechanisms.caucus import (
+    MAX_PACKAGES,
+    Answer,
+    MediatorView,
+    Message,
+    Query,
+    proposal,
+    rank,
+    rate,
+    red_line,
+    to_party,
+    top_issue,
+)
+from accord.mechanisms.spec import CAUCUS
+from accord.mediators.party_model import (
     Estimate,
     Evidence,
     fit,
@@ -23,23 +36,8 @@ from accord.agents.mediators.caucus_model import (
     read_evidence,
     refinements,
 )
-from accord.agents.registry import register_mediator, register_party
-from accord.mechanisms.caucus_messages import (
-    MAX_PACKAGES,
-    Answer,
-    MediatorView,
-    Message,
-    PartyView,
-    Query,
-    proposal,
-    rank,
-    rate,
-    red_line,
-    refusal,
-    to_party,
-    top_issue,
-)
 from accord.outcomes.space import OutcomeSpace
+from accord.registry import register_mediator
 
 #: Spaces up to this size are searched exhaustively under the estimated model.
 ENUMERATE = 1_000_000
@@ -56,7 +54,7 @@ def _score(u: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 
 def _enumerated(
-    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: dict[int, int]
+    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: Mapping[int, int]
 ) -> int:
     r = np.array([e.reservation for e in ests])
     best, best_at = -np.inf, 0
@@ -78,7 +76,7 @@ def _climb(
     r: np.ndarray,
     offset: np.ndarray,
     d: list[int],
-    locked: dict[int, int],
+    locked: Mapping[int, int],
 ) -> float:
     """Issue-by-issue ascent of the estimated Nash score from digits ``d`` (changed in place)."""
     total = offset + sum(t[v] for t, v in zip(tables, d, strict=True))
@@ -98,7 +96,7 @@ def _climb(
 
 
 def _searched(
-    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: dict[int, int]
+    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: Mapping[int, int]
 ) -> int:
     tables = [np.stack([e.tables[i] for e in ests], axis=1) for i in range(len(space.issues))]
     r = np.array([e.reservation for e in ests])
@@ -121,7 +119,7 @@ def estimated_nash(
     space: OutcomeSpace,
     ests: Sequence[Estimate],
     excluded: set[int],
-    locked: dict[int, int] | None = None,
+    locked: Mapping[int, int] | None = None,
 ) -> int:
     """The package maximising the estimated Nash product over the estimated acceptable set
     (exhaustive up to :data:`ENUMERATE` outcomes, issue-by-issue ascent beyond), keeping the
@@ -133,7 +131,7 @@ def estimated_nash(
     return _searched(space, ests, excluded, locked)
 
 
-@register_mediator("caucus")
+@register_mediator("caucus", protocols=(CAUCUS,))
 class ModelMediator:
     """Models each party in private caucuses and proposes the estimated Nash package.
 
@@ -291,23 +289,3 @@ class ModelMediator:
             best.append(view.space.to_index(d))
         best = [b for b in dict.fromkeys(best) if b != plan[0][0]]
         return chunks + [[plan[0][0], *best[k : k + width]] for k in range(0, len(best), width)]
-
-
-@register_party("guarded")
-class GuardedParty:
-    """Answers a caucus mediator truthfully but only ranks: no ratings, no red line.
-
-    It ranks packages, names its top issue and answers proposals truthfully, but never rates a
-    package and never states its red line.
-
-    Reference: H. Raiffa, J. Richardson, D. Metcalfe (2002), *Negotiation Analysis*, Harvard
-    University Press (how much a party should confide in a mediator).
-    """
-
-    def start(self, view: PartyView) -> None:
-        pass
-
-    def answer(self, view: PartyView, query: Query) -> Answer:
-        if query.kind in ("rate", "red_line"):
-            return refusal(query)
-        return truthful_answer(view, query)

@@ -1,0 +1,337 @@
+"""What a participant may hold of the scenario: **its own** preferences, never the scenario.
+
+Every protocol hands a party one of two read-only objects, built from that party alone (its
+utility function, reservation value and discount, and the public outcome space):
+
+* :class:`OwnUtility` — the party's utility of given outcomes, evaluated on demand, for spaces of
+  any size (single-text voters, caucus parties);
+* :class:`OwnPreferences` — the same plus the party's outcomes **presorted** by its utility, so
+  that "the outcome nearest my target" is a binary search (alternating-offers agents). Computed
+  once per (scenario, party) and shared by every negotiation on that scenario.
+
+Neither keeps a reference to the scenario, another party or the mechanism: what a participant
+can reach from them is its own preferences and the public space (a test walks the object graph
+to prove it). Spaces too large to enumerate (the ANAC 2014 nonlinear domains have 10^10–10^50
+outcomes) get a **candidate pool** instead of the full ranking: a seeded uniform sample plus the
+party's own issue-wise best outcome where its utility is additive. :class:`ReadOnlyList` is how
+a view shows a list the mechanism keeps (history, inbox): readable, never writable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn, TypeVar, overload
+
+import numpy as np
+
+from accord.outcomes.space import OutcomeSpace
+from accord.preferences.utility import HyperRectangleUtility, LinearAdditive, UtilityFunction
+from accord.scenario import MAX_MATERIALISED, Party, Scenario
+
+#: Size of the candidate pool used for spaces that are not enumerated.
+POOL_SIZE = 200_000
+#: Spaces up to this size are enumerated for agents.
+MAX_AGENT_ENUMERATION = 10_000_000
+#: Utilities of this many recent outcomes are memoised by :class:`OwnUtility`.
+MEMO = 64
+
+T = TypeVar("T")
+
+
+class ReadOnlyList(Sequence[T]):
+    """A read-only window on a list the mechanism keeps: index, slice, iterate, count; nothing
+    that changes it."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: list[T]):
+        self._items = items
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    def __reversed__(self) -> Iterator[T]:
+        return reversed(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ReadOnlyList):
+            other = list(other)
+        return isinstance(other, list | tuple) and list(self._items) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyList({self._items!r})"
+
+
+def row_evaluator(scenario: Scenario, party_index: int) -> Callable[[Sequence[int]], float]:
+    """A fast evaluator of one party's utility of one outcome given as digits (computed once
+    per scenario). Bit-identical to ``party.utility.evaluate``: the same terms added in the same
+    order; hyper-rectangle and linear-additive utilities skip numpy's per-call overhead. It holds
+    only that party's utility and the space."""
+    return scenario.derived(_build_row, party_index)
+
+
+def _build_row(scenario: Scenario, party_index: int) -> Callable[[Sequence[int]], float]:
+    function = scenario.parties[party_index].utility
+    if isinstance(function, HyperRectangleUtility):
+        return _RectangleRow(function, scenario.space)
+    if isinstance(function, LinearAdditive):
+        return _AdditiveRow(function, scenario.space)
+    return _GenericRow(function, scenario.space)
+
+
+class _GenericRow:
+    __slots__ = ("function", "space")
+
+    def __init__(self, function: UtilityFunction, space: OutcomeSpace):
+        self.function = function
+        self.space = space
+
+    def __call__(self, digits: Sequence[int]) -> float:
+        row = np.array([digits], dtype=np.int64)
+        return float(self.function.evaluate(self.space, row)[0])
+
+
+class _AdditiveRow:
+    __slots__ = ("offset", "tables")
+
+    def __init__(self, function: LinearAdditive, space: OutcomeSpace):
+        self.offset = float(function.offset)
+        self.tables = [t.tolist() for t in function.issue_tables(space)]
+
+    def __call__(self, digits: Sequence[int]) -> float:
+        total = self.offset
+        for table, d in zip(self.tables, digits, strict=True):
+            total += table[d]
+        return total
+
+
+class _RectangleRow:
+    """``allow[issue, value, rectangle]``: does the rectangle admit that value of that issue."""
+
+    __slots__ = ("allow", "issues", "max_utility", "utilities")
+
+    def __init__(self, function: HyperRectangleUtility, space: OutcomeSpace):
+        radices = space.radices
+        n = len(function.rectangles)
+        self.allow = np.ones((len(radices), int(radices.max()), n), dtype=bool)
+        for r, masks in enumerate(function.masks(space)):
+            for issue, mask in masks:
+                self.allow[issue, : len(mask), r] = mask
+        self.utilities = np.array([rect.utility for rect in function.rectangles], dtype=float)
+        self.issues = np.arange(len(radices))
+        self.max_utility = float(function.max_utility)
+
+    def __call__(self, digits: Sequence[int]) -> float:
+        inside = self.allow[self.issues, np.asarray(digits, dtype=np.int64)].all(axis=0)
+        total = 0.0
+        for u in self.utilities[inside].tolist():
+            total += u
+        return total / self.max_utility
+
+
+class _Frozen:
+    """Attributes are set once, in ``__init__``; afterwards they are read-only (several
+    negotiations share one object, so no participant may change it for the others)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def _init(self, **values: Any) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+
+class OwnUtility(_Frozen):
+    """One party's utility of specific outcomes, evaluated on demand (never enumerates).
+
+    ``utility(outcome)`` decodes the index to digits and evaluates the party's own utility
+    function on that one row; the last few answers are memoised (the current text or proposal
+    is asked about again and again).
+    """
+
+    __slots__ = ("_function", "_memo", "_row", "discount", "name", "reservation", "space")
+
+    name: str
+    space: OutcomeSpace
+    reservation: float
+    discount: float | None
+    _function: UtilityFunction
+    _row: Callable[[Sequence[int]], float]
+    _memo: dict[int, float]
+
+    def __init__(self, scenario: Scenario, party_index: int):
+        party: Party = scenario.parties[party_index]
+        self._init(
+            name=party.name,
+            space=scenario.space,
+            reservation=float(party.reservation),
+            discount=party.discount,
+            _function=party.utility,
+            _row=row_evaluator(scenario, party_index),
+            _memo={},
+        )
+
+    def utility(self, outcome: int) -> float:
+        """This party's utility of the outcome with index ``outcome`` (exact, any space size)."""
+        memo: dict[int, float] = self._memo
+        cached = memo.get(outcome)
+        if cached is not None:
+            return cached
+        value = self._row(self.space.from_index(outcome))
+        if len(memo) >= MEMO:
+            memo.clear()
+        memo[outcome] = value
+        return value
+
+    def utilities(self, packages: Sequence[int]) -> np.ndarray:
+        """This party's utility of each package (evaluated on demand, never enumerates)."""
+        rows = [self.space.from_index(int(p)) for p in packages]
+        digits = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.space.issues))
+        return self.evaluate(digits)
+
+    def evaluate(self, digits: np.ndarray) -> np.ndarray:
+        """This party's utility of outcomes given as digits ``(n, issues)``."""
+        return self._function.evaluate(self.space, digits)
+
+    def best_worst(self) -> tuple[float, float] | None:
+        """Exact best and worst utility when the utility function knows them (additive), else
+        ``None``."""
+        known = getattr(self._function, "best_worst", None)
+        return None if known is None else tuple(float(x) for x in known(self.space))  # type: ignore[return-value]
+
+
+class OwnPreferences(_Frozen):
+    """One party's utility over the space, presorted (best first). Read-only arrays.
+
+    Build it with :func:`own_preferences` (computed once per scenario and party).
+    """
+
+    __slots__ = (
+        "_ascending",
+        "_row",
+        "_utilities",
+        "discount",
+        "enumerated",
+        "name",
+        "party_index",
+        "pool",
+        "pool_digits",
+        "reservation",
+        "sorted_utilities",
+        "space",
+    )
+
+    name: str
+    party_index: int
+    space: OutcomeSpace
+    reservation: float
+    discount: float | None
+    enumerated: bool
+    pool: np.ndarray | None
+    pool_digits: np.ndarray | None
+    sorted_utilities: np.ndarray
+    _utilities: np.ndarray | None
+    _row: Callable[[Sequence[int]], float] | None
+    _ascending: np.ndarray
+
+    def __init__(self, scenario: Scenario, party_index: int, pool_seed: int = 0):
+        party: Party = scenario.parties[party_index]
+        space = scenario.space
+        size = space.size or 0
+        enumerated = size <= min(MAX_AGENT_ENUMERATION, MAX_MATERIALISED)
+        utilities: np.ndarray | None = None
+        pool: np.ndarray | None = None
+        pool_digits: np.ndarray | None = None
+        if enumerated:
+            # a copy of this party's column: a strided view would keep the whole matrix
+            # (every party's utilities) reachable through ``.base``
+            utilities = np.ascontiguousarray(scenario.utilities()[:, party_index]).copy()
+            utilities.setflags(write=False)
+            order = np.argsort(-utilities, kind="stable")
+            pool = order
+            ranked = utilities[order]
+        else:
+            digits = _pool_digits(space, party, np.random.default_rng(pool_seed))
+            u = party.utility.evaluate(space, digits)
+            order = np.argsort(-u, kind="stable")
+            pool_digits = digits[order]
+            ranked = u[order]
+        ranked.setflags(write=False)
+        for array in (pool, pool_digits):
+            if array is not None:
+                array.setflags(write=False)
+        self._init(
+            name=party.name,
+            party_index=party_index,
+            space=space,
+            reservation=float(party.reservation),
+            discount=party.discount,
+            enumerated=enumerated,
+            pool=pool,
+            pool_digits=pool_digits,
+            sorted_utilities=ranked,
+            _utilities=utilities,
+            _row=None if enumerated else row_evaluator(scenario, party_index),
+            _ascending=ranked[::-1],  # a view, for bisection
+        )
+
+    @property
+    def best(self) -> float:
+        return float(self.sorted_utilities[0])
+
+    @property
+    def worst(self) -> float:
+        return float(self.sorted_utilities[-1])
+
+    def utility(self, outcome: int) -> float:
+        """This party's utility of an outcome (exact, also for huge spaces)."""
+        if self._utilities is not None:
+            return float(self._utilities[outcome])
+        row = self._row
+        if row is None:
+            raise ValueError("preferences without utilities or an evaluator")
+        return float(row(self.space.from_index(outcome)))
+
+    def at_least(self, target: float) -> int:
+        """Position in the sorted pool of the worst outcome still worth ``>= target``
+        (0, the best outcome, when none is). O(log n), no copy: bisection on an ascending view."""
+        ascending = self._ascending
+        count = len(ascending) - int(ascending.searchsorted(target, side="left"))
+        return max(count - 1, 0)
+
+    def outcome_at(self, position: int) -> int:
+        if self.pool is not None:
+            return int(self.pool[position])
+        if self.pool_digits is None:
+            raise ValueError("preferences have neither pool ids nor pool digits")
+        return self.space.to_index(self.pool_digits[position])
+
+
+def own_preferences(scenario: Scenario, party_index: int) -> OwnPreferences:
+    """The (cached, shared) presorted preferences of one party."""
+    return scenario.derived(OwnPreferences, party_index)
+
+
+def _pool_digits(space: OutcomeSpace, party: Party, rng: np.random.Generator) -> np.ndarray:
+    """A seeded sample of the space, plus the party's own issue-wise best outcome (additive)."""
+    sample = space.sample(rng, POOL_SIZE)
+    if isinstance(party.utility, LinearAdditive):
+        best = [int(np.argmax(t)) for t in party.utility.issue_tables(space)]
+        sample = np.vstack([np.array([best], dtype=np.int64), sample])
+    return sample
