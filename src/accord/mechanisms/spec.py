@@ -67,9 +67,7 @@ class Options(Mapping[str, OptionValue]):
     __slots__ = ("_items",)
     _items: tuple[tuple[str, OptionValue], ...]
 
-    def __init__(
-        self, items: Mapping[str, OptionValue] | Iterable[tuple[str, OptionValue]] = ()
-    ):
+    def __init__(self, items: Mapping[str, OptionValue] | Iterable[tuple[str, OptionValue]] = ()):
         pairs = items.items() if isinstance(items, Mapping) else items
         ordered = tuple(sorted((str(k), v) for k, v in pairs))
         for key, value in ordered:
