@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from accord.cli.app import ScenarioArg, app, guarded, print_json
+import accord
+from accord.cli.app import PartiesOpt, ScenarioArg, app, guarded, parse_parties, print_json
 from accord.mechanisms.result import NegotiationResult
 from accord.scenario import Scenario
 
@@ -22,9 +23,14 @@ MAX_ROWS = 24
 def mediate(
     scenario: ScenarioArg,
     mediator: Annotated[
-        list[str],
-        typer.Option("--mediator", "-m", help="Mediator spec; repeat for a caucus coalition."),
-    ],
+        list[str] | None,
+        typer.Option(
+            "--mediator",
+            "-m",
+            help="Mediator spec; repeat for a caucus coalition (default: the scenario's "
+            "mediators as a caucus coalition, or one caucus mediator).",
+        ),
+    ] = None,
     party: Annotated[
         list[str] | None,
         typer.Option(
@@ -40,6 +46,7 @@ def mediate(
     phased: Annotated[
         bool, typer.Option("--phased", help="Agree the scenario's phases one after another.")
     ] = False,
+    parties: PartiesOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Draw the proposals to a PNG.")
@@ -52,17 +59,19 @@ def mediate(
     ] = None,
 ) -> None:
     """Mediate a negotiation: the mediator meets the parties, proposes packages, they answer."""
-    import accord
-    from accord.mechanisms.result import summarize
-
-    sc = accord.load(scenario).discretized(11)
-    spec: str | list[str] = mediator[0] if len(mediator) == 1 else list(mediator)
-    results = [
-        accord.mediate(
-            sc, spec, party, rounds=rounds, seed=seed + k, query_budget=budget, phased=phased
-        )
-        for k in range(repeat)
-    ]
+    profiles = parse_parties(parties)
+    sc = accord.load(scenario, profiles=profiles).discretized(11)
+    results = accord.mediate(
+        scenario,
+        list(mediator) if mediator else None,
+        party,
+        rounds=rounds,
+        seed=seed,
+        query_budget=budget,
+        phased=phased,
+        profiles=profiles,
+        repeat=repeat,
+    )
     first = results[0]
     if trace is not None:
         first.trace.write(trace)
@@ -82,12 +91,16 @@ def mediate(
 
         plot_negotiation(sc, first, plot)
     if json_out:
-        data = first.to_dict(with_trace=trace is not None) if repeat == 1 else summarize(results)
+        data = (
+            first.to_dict(with_trace=trace is not None)
+            if repeat == 1
+            else accord.summarize(results)
+        )
         print_json(data)
         return
     console = Console()
     if repeat > 1:
-        s = summarize(results)
+        s = accord.summarize(results)
         console.print(
             f"{s['runs']} runs: agreement rate {s['agreement_rate']:.0%}, mean rounds "
             f"{s['mean_rounds']:.1f}, mean utilities "

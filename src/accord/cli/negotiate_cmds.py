@@ -37,9 +37,15 @@ def negotiate(
     ] = None,
 ) -> None:
     """Run an alternating-offers negotiation between registered agents."""
-    sc = accord.load(scenario, profiles=parse_parties(parties))
+    profiles = parse_parties(parties)
     results = accord.negotiate(
-        sc, agent, rounds=rounds, seconds=time_limit, seed=seed, repeat=repeat
+        scenario,
+        agent,
+        rounds=rounds,
+        seconds=time_limit,
+        seed=seed,
+        profiles=profiles,
+        repeat=repeat,
     )
     first = results[0]
     if trace is not None:
@@ -47,7 +53,8 @@ def negotiate(
     if plot is not None:
         from accord.plots import plot_negotiation  # TODO(merge): accord.reports.plot_result
 
-        plot_negotiation(sc.discretized(11), first, plot)
+        sc = accord.load(scenario, profiles=profiles).discretized(11)
+        plot_negotiation(sc, first, plot)
     if json_out:
         data: dict[str, Any] = (
             first.to_dict(with_trace=trace is not None)
@@ -130,14 +137,23 @@ def list_agents(
         rows = [e for e in found if e.role == r]
         if not rows:
             continue
+        labels = [e.id + ("" if e.builtin else " (plug-in)") for e in rows]
+        served = [", ".join(e.protocols) for e in rows]
         table = Table(title=title, title_justify="left")
-        table.add_column("id", no_wrap=True)
-        table.add_column("protocols", no_wrap=True)
-        table.add_column("description", overflow="ellipsis", no_wrap=True)
-        for e in rows:
-            label = e.id + ("" if e.builtin else " (plug-in)")
-            table.add_row(label, ", ".join(e.protocols), e.summary)
+        # identifiers are copied by users: never wrapped or cut; descriptions are shortened
+        table.add_column("id", no_wrap=True, min_width=max(map(len, labels)))
+        table.add_column("protocols", no_wrap=True, min_width=max(map(len, served)))
+        table.add_column("description")
+        room = console.width - max(map(len, labels)) - max(map(len, served)) - 10
+        for label, protocols, e in zip(labels, served, rows, strict=True):
+            table.add_row(label, protocols, _shorten(e.summary, room))
         console.print(table)
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis (at least a few words kept)."""
+    width = max(width, 12)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _render_one(console: Console, entry: accord.StrategyInfo) -> None:
@@ -158,5 +174,8 @@ def _render_one(console: Console, entry: accord.StrategyInfo) -> None:
     else:
         console.print("no parameters")
     example = ",".join(f"{p.name}={p.default}" for p in entry.params if not p.required)
-    console.print(f"spec: {entry.id}" + (f":{example}" if example else ""), markup=False)
-    console.print(entry.doc, markup=False, highlight=False)
+    spec = entry.id + (f":{example}" if example else "")
+    console.print(f"spec with every default: {spec}", markup=False, soft_wrap=True)
+    for paragraph in entry.doc.split("\n\n"):
+        console.print()
+        console.print(" ".join(paragraph.split()), markup=False, highlight=False)

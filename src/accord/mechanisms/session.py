@@ -203,8 +203,9 @@ def _is(value: object, kind: type) -> bool:
 class Session:
     """The state every run shares; a protocol subclasses it with its rules and views.
 
-    ``own[i]`` is party ``i``'s :class:`~accord.mechanisms.own.OwnUtility` at the end of the
-    run (protocols whose parties' preferences change with events replace it).
+    ``own[i]`` is party ``i``'s own preferences (:class:`~accord.mechanisms.own.OwnUtility` or
+    :class:`~accord.mechanisms.own.OwnPreferences`), set by the protocol and replaced when
+    events change them; the result's utilities are read from them.
     """
 
     protocol: str = ""
@@ -228,7 +229,8 @@ class Session:
         self.seeds = SeedLayout(spec.seed, n, len(self.mediator_names))
         self.clock = Clock(rounds, spec.deadline.seconds)
         self.events: list[TraceEvent] = []
-        self.own: list[OwnUtility | OwnPreferences] = [OwnUtility(scenario, i) for i in range(n)]
+        #: each party's own preferences as they stand (the protocol sets them)
+        self.own: list[OwnUtility | OwnPreferences] = []
 
     # -- who is who --------------------------------------------------------------------------
     def who(self, seat: Seat) -> tuple[str, str, str]:

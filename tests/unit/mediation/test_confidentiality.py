@@ -2,6 +2,7 @@
 party derives from another party's disclosure (other than the mediator's proposals), and
 mediators that try to leak are stopped."""
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -178,3 +179,56 @@ def test_the_audit_flags_a_tampered_trace():
     events.append(replace(disclosure, recipient=second))
     problems = audit(replace(result.trace, events=tuple(events)), sc.party_names)
     assert len(problems) == 2
+
+
+class MislabelledNote:
+    """Learns something from the first party, then tells it to the second in a note while
+    declaring that the query derives from the second party alone."""
+
+    def __init__(self, ask, say):
+        self.ask, self.say = ask, say
+
+    def start(self, view):
+        pass
+
+    def next_message(self, view, party):
+        first = view.parties[0]
+        if party == first:
+            return None if view.notebook.of(first) else to_party(view, party, self.ask)
+        answer = view.notebook.of(first)[-1].answer.body
+        return to_party(view, party, Query("rate", (0,), self.say(answer)))
+
+
+@pytest.mark.parametrize(
+    ("ask", "say", "what"),
+    [
+        (rate(5), lambda a: f"the other side put it at {a.ratings[0]:.2f}", "number"),
+        (rate(5), lambda a: f"they value it around {a.ratings[0]:.0%}", "number"),
+        (Query("red_line"), lambda a: f"their floor is {a.threshold:.1f}, no less", "number"),
+        (Query("top_issue"), lambda a: f"they care most about {a.issue.upper()}", "issue"),
+    ],
+)
+def test_a_note_repeating_another_partys_disclosure_is_refused_whatever_its_label(ask, say, what):
+    sc = PACKAGED["job-offer"]
+    result, spies = mediate(sc, mediator=MislabelledNote(ask, say))
+    assert result.failure is not None and result.failure.role == "mediator"
+    assert "leak" in result.failure.reason and what in result.failure.reason
+    assert spies[1].queries == []  # nothing reached the second party
+    # the audit replays the same check on a record where the note did get through
+    events = list(result.trace.events)
+    blocked = events.pop()
+    assert blocked.kind == "failure"
+    note = {"kind": "rate", "derived_from": [blocked.recipient], "packages": [0]}
+    note["note"] = say(spies[0].inner.answer(spies[0].views[0], ask))
+    leaked = replace(blocked, kind="query", note=json.dumps(note), outcome=None)
+    problems = audit(replace(result.trace, events=(*events, leaked)), sc.party_names)
+    assert len(problems) == 1 and what in problems[0]
+
+
+def test_notes_without_another_partys_disclosures_are_delivered():
+    sc = PACKAGED["job-offer"]
+    friendly = MislabelledNote(rate(5), lambda a: "round 2: we are making progress")
+    result, spies = mediate(sc, mediator=friendly, rounds=1)
+    assert result.failure is None
+    notes = {q.note for q in spies[1].queries}
+    assert notes == {"round 2: we are making progress"} and spies[1].queries

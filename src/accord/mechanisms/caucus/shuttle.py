@@ -121,6 +121,8 @@ class CaucusSession(Session):
         )
         self.mediators = mediators
         self.parties = parties
+        own = [OwnUtility(self.scenario, i) for i in range(len(self.names))]
+        self.own = list(own)
         self.start_round = start_round
         self.applied: set[str] = set()
         self.away: frozenset[str] = frozenset()
@@ -156,10 +158,7 @@ class CaucusSession(Session):
             )
             for j, name in enumerate(self.mediator_names)
         ]
-        self.states = [
-            PartyState(own, float(self.delay_cost.get(own.name, 0.0)))  # type: ignore[arg-type]
-            for own in self.own
-        ]
+        self.states = [PartyState(o, float(self.delay_cost.get(o.name, 0.0))) for o in own]
         self.pviews = [
             PartyView(
                 self.states[i],

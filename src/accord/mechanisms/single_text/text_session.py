@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from accord.errors import ParticipantFailure, ProtocolError
+from accord.mechanisms.own import OwnUtility
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.session import Option, ProtocolInfo, Session, mediator_seat
 from accord.mechanisms.single_text.text_roles import (
@@ -65,6 +66,8 @@ class TextSession(Session):
         super().__init__(scenario, spec, rounds, spec.mediators)
         self.mediator = mediator
         self.voters = voters
+        own = [OwnUtility(scenario, i) for i in range(len(self.names))]
+        self.own = list(own)
         space = scenario.space
         if initial is None:
             digits = space.sample(np.random.default_rng(self.seeds.mechanism()), 1)[0]
@@ -75,7 +78,7 @@ class TextSession(Session):
         self.state = TextState(self.initial)
         self.mview = MediatorView(space, self.names, self.clock, self.seeds.mediator(0), self.state)
         self.vviews = [
-            VoterView(self.own[i], self.names, self.clock, self.seeds.party(i))  # type: ignore[arg-type]
+            VoterView(own[i], self.names, self.clock, self.seeds.party(i))
             for i in range(len(self.names))
         ]
         self.proposals = self.unanimous = self.adopted = 0
