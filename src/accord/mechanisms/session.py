@@ -40,7 +40,7 @@ from accord.errors import ParticipantFailure, ProtocolError
 from accord.mechanisms.own import OwnPreferences, OwnUtility
 from accord.mechanisms.result import Failure, NegotiationResult
 from accord.mechanisms.spec import OptionValue, RunSpec
-from accord.mechanisms.trace import Kind, Trace, TraceEvent
+from accord.mechanisms.trace import Kind, Row, Trace, events_from_rows
 from accord.scenario import Scenario
 
 Seat = int  # party i: i >= 0; mediator j: -1 - j
@@ -228,7 +228,8 @@ class Session:
         self.size = scenario.space.size or 0
         self.seeds = SeedLayout(spec.seed, n, len(self.mediator_names))
         self.clock = Clock(rounds, spec.deadline.seconds)
-        self.events: list[TraceEvent] = []
+        #: the trace as it is recorded: plain rows, turned into events when first read
+        self.rows: list[Row] = []
         #: each party's own preferences as they stand (the protocol sets them)
         self.own: list[OwnUtility | OwnPreferences] = []
 
@@ -278,12 +279,10 @@ class Session:
     ) -> None:
         """One trace event, in the current round unless ``round`` says otherwise."""
         rnd = self.clock.round if round is None else round
-        self.events.append(
-            TraceEvent(rnd, self.clock.elapsed, party, kind, outcome, note, recipient)
-        )
+        self.rows.append((rnd, self.clock.elapsed, party, kind, outcome, note, recipient))
 
     def last_kind(self) -> str | None:
-        return self.events[-1].kind if self.events else None
+        return self.rows[-1][3] if self.rows else None
 
     def record_failure(self, error: ParticipantFailure) -> Failure:
         """Record a failure in the trace (unless the rules just did) and return its record."""
@@ -292,7 +291,10 @@ class Session:
         return Failure.from_error(error, self.clock.round)
 
     def trace(self) -> Trace:
-        return Trace(tuple(self.events))
+        """The recorded trace; its event objects are built on first access (most callers of a
+        fast negotiation never look)."""
+        rows = self.rows
+        return Trace.deferred(lambda: events_from_rows(rows))
 
     # -- the result ----------------------------------------------------------------------------
     def discount_time(self, rounds: int) -> float:

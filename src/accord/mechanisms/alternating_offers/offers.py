@@ -26,15 +26,11 @@ from accord.mechanisms.own import own_preferences
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.session import Option, ProtocolInfo, Session
 from accord.mechanisms.spec import ALTERNATING_OFFERS, Deadline, RunSpec
-from accord.mechanisms.trace import Kind, Trace, TraceEvent, events_from_rows
 from accord.scenario import Scenario
-
-_Row = tuple[int, float, str | None, Kind, int | None, str]
 
 
 class OffersSession(Session):
-    """One running negotiation. Events are kept as plain tuples and become trace events only
-    when the trace is first read (most callers never look)."""
+    """One running negotiation."""
 
     protocol = ALTERNATING_OFFERS
     party_role = "agent"
@@ -46,7 +42,6 @@ class OffersSession(Session):
             raise ProtocolError(f"first mover {first} is not a party index")
         self.agents = agents
         self.first = first
-        self.rows: list[_Row] = []
         self.history: list[OfferRecord] = []
         prefs = [own_preferences(scenario, i) for i in range(n)]
         self.own = list(prefs)
@@ -54,30 +49,6 @@ class OffersSession(Session):
             AgentView(prefs[i], self.names, self.clock, self.history, self.seeds.party(i))
             for i in range(n)
         ]
-
-    def record(
-        self,
-        party: str | None,
-        kind: Kind,
-        outcome: int | None = None,
-        note: str = "",
-        recipient: str | None = None,
-        *,
-        round: int | None = None,
-    ) -> None:
-        rnd = self.clock.round if round is None else round
-        self.rows.append((rnd, self.clock.elapsed, party, kind, outcome, note))
-
-    def last_kind(self) -> str | None:
-        return self.rows[-1][3] if self.rows else None
-
-    def trace(self) -> Trace:
-        rows = self.rows
-
-        def events() -> tuple[TraceEvent, ...]:
-            return events_from_rows(rows)
-
-        return Trace.deferred(events)
 
     def play(self) -> NegotiationResult:
         agreement: int | None = None
@@ -93,8 +64,8 @@ class OffersSession(Session):
 
     def loop(self) -> tuple[int | None, str, int]:
         # The hot path, with local names. It inlines Session.call (the guarded call: an
-        # exception or a call over the per-call limit is the agent's failure) and records
-        # events as plain tuples stamped with the start of the call that caused them.
+        # exception or a call over the per-call limit is the agent's failure) and
+        # Session.record (rows stamped with the start of the call that caused them).
         n, first = len(self.agents), self.first
         rounds, seconds, per_call = (
             self.deadline.rounds,
@@ -136,19 +107,19 @@ class OffersSession(Session):
                     if took > per_call:
                         raise fail(i, _too_slow(took, "respond", per_call))
                 if answer is accept:
-                    event((rnd, started - t0, names[i], "accept", current, ""))
+                    event((rnd, started - t0, names[i], "accept", current, "", None))
                     accepts += 1
                     if accepts == n - 1:
-                        event((rnd, started - t0, None, "agreement", current, ""))
+                        event((rnd, started - t0, None, "agreement", current, "", None))
                         return current, "agreement", rnd + 1
                     turn += 1
                     continue
                 if answer is end:
-                    event((rnd, started - t0, names[i], "end", None, ""))
+                    event((rnd, started - t0, names[i], "end", None, "", None))
                     return None, f"ended by {names[i]}", rnd + 1
                 if answer is not reject:
                     raise fail(i, f"illegal response {answer!r}")
-                event((rnd, started - t0, names[i], "reject", current, ""))
+                event((rnd, started - t0, names[i], "reject", current, "", None))
             started = perf()
             try:
                 offer = agent.propose(view)
@@ -159,7 +130,7 @@ class OffersSession(Session):
                 if took > per_call:
                     raise fail(i, _too_slow(took, "propose", per_call))
             if offer is None:
-                event((rnd, started - t0, names[i], "end", None, ""))
+                event((rnd, started - t0, names[i], "end", None, "", None))
                 return None, f"ended by {names[i]}", rnd + 1
             if type(offer) is not int:
                 if not isinstance(offer, np.integer) or isinstance(offer, bool):
@@ -168,7 +139,7 @@ class OffersSession(Session):
             if not 0 <= offer < size:
                 raise fail(i, f"illegal offer {offer!r}: not an outcome index")
             offered(OfferRecord(rnd, names[i], offer))
-            event((rnd, started - t0, names[i], "offer", offer, ""))
+            event((rnd, started - t0, names[i], "offer", offer, "", None))
             current, proposer, accepts = offer, i, 0
             turn += 1
 
