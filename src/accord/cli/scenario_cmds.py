@@ -45,7 +45,7 @@ def analyze(
     if at is not None:
         data["at"] = at
     if uncertainty:
-        from accord.analysis.uncertainty import robustness
+        from accord.analysis.robustness import robustness
 
         data["uncertainty"] = robustness(
             sc, uncertainty, seed, analysis=result, discretize=discretize

@@ -11,7 +11,7 @@ from typing import Any
 from accord.mechanisms.result import NegotiationResult
 from accord.reports.case import CaseReport
 from accord.reports.interactive import timeline_figure, utility_figure
-from accord.reports.space import utility_space
+from accord.reports.utility_space import utility_space
 from accord.scenario import Scenario
 
 __all__ = ["render_html", "write_html"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from accord.mechanisms.result import NegotiationResult
 from accord.reports.case import CaseReport, case_report
-from accord.reports.space import Stage, UtilitySpace, utility_space
+from accord.reports.utility_space import Stage, UtilitySpace, utility_space
 from accord.scenario import Scenario
 
 __all__ = ["plot_case"]
