@@ -1,12 +1,16 @@
 """accord: mediated, multi-party, multi-issue negotiation.
 
-The public API: :func:`load` a scenario (file, folder or packaged name), :func:`analyze` it,
-:func:`negotiate` on it or :func:`mediate` it; :func:`divide` divisible items fairly.
+The public API: :func:`load` a scenario (file, folder or packaged name), :func:`convert` it to
+another format, :func:`list_scenarios` that ship with accord, :func:`analyze` it (at every point
+of its timeline with :func:`analyze_timeline`; :func:`robustness` under uncertain priorities),
+:func:`negotiate` on it or :func:`mediate` it; :func:`divide` divisible items fairly. Reports
+and figures are in :mod:`accord.reports`.
 """
 
 from accord.analysis import Analysis, analyze
-from accord.analysis.fair_division import Division, divide
-from accord.api import load, mediate, negotiate
+from accord.analysis.fair_division import Division
+from accord.analysis.robustness import Robustness, robustness
+from accord.api import ScenarioInfo, convert, divide, list_scenarios, load, mediate, negotiate
 from accord.errors import AccordError, AgentError, ProtocolError, ScenarioError, StorageError
 from accord.mechanisms.result import NegotiationResult
 from accord.scenario import Party, Scenario
@@ -19,13 +23,18 @@ __all__ = [
     "NegotiationResult",
     "Party",
     "ProtocolError",
+    "Robustness",
     "Scenario",
     "ScenarioError",
+    "ScenarioInfo",
     "StorageError",
     "analyze",
+    "convert",
     "divide",
+    "list_scenarios",
     "load",
     "mediate",
     "negotiate",
+    "robustness",
 ]
 __version__ = "0.1.0"
