@@ -7,7 +7,7 @@ of its timeline with :func:`analyze_timeline`; :func:`robustness` under uncertai
 and figures are in :mod:`accord.reports`.
 """
 
-from accord.analysis import Analysis, analyze
+from accord.analysis import Analysis, Snapshot, TimelineAnalysis, analyze, analyze_timeline
 from accord.analysis.fair_division import Division
 from accord.analysis.robustness import Robustness, robustness
 from accord.api import ScenarioInfo, convert, divide, list_scenarios, load, mediate, negotiate
@@ -27,8 +27,11 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioInfo",
+    "Snapshot",
     "StorageError",
+    "TimelineAnalysis",
     "analyze",
+    "analyze_timeline",
     "convert",
     "divide",
     "list_scenarios",

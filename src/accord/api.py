@@ -50,14 +50,15 @@ def load(path_or_name: str | Path, *, profiles: list[str] | None = None) -> Scen
 
 
 def convert(
-    src: str | Path,
+    src: Scenario | str | Path,
     dst: str | Path,
     *,
     to: str = "yaml",
     parties: Sequence[str] | None = None,
 ) -> SaveResult:
-    """Load ``src`` (a file, a folder or a packaged name) and write it to ``dst`` as ``to``:
-    ``yaml`` (a file, or ``<folder>/<name>.yaml``), ``genius`` or ``geniusweb`` (a folder).
+    """Write a scenario (or ``src`` loaded: a file, a folder or a packaged name) to ``dst`` as
+    ``to``: ``yaml`` (a file, or ``<folder>/<name>.yaml``), ``genius`` or ``geniusweb`` (a
+    folder).
 
     ``parties`` keeps only the named parties, in order (as :func:`load`). Returns the files
     written and what could not be expressed exactly in the target format.
@@ -66,7 +67,11 @@ def convert(
 
     if to not in FORMATS:
         raise ScenarioError(f"unknown format {to!r}: use yaml, genius or geniusweb")
-    scenario = load(src, profiles=list(parties) if parties else None)
+    names = list(parties) if parties else None
+    if isinstance(src, Scenario):
+        scenario = src.with_parties(names) if names else src
+    else:
+        scenario = load(src, profiles=names)
     return save(scenario, dst, to)
 
 
