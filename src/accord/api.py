@@ -96,7 +96,7 @@ class ScenarioInfo:
         }
 
 
-def first_sentence(text: str) -> str:
+def _first_sentence(text: str) -> str:
     """The first sentence of ``text`` on one line, ending with a full stop."""
     return " ".join(text.split()).split(". ")[0].rstrip(".") + "."
 
@@ -112,7 +112,7 @@ def list_scenarios() -> tuple[ScenarioInfo, ...]:
                 parties=sc.party_names,
                 issues=len(sc.space.issues),
                 outcomes=sc.space.size,
-                description=first_sentence(sc.description),
+                description=_first_sentence(sc.description),
             )
         )
     return tuple(out)
