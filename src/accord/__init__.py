@@ -1,15 +1,19 @@
 """accord: mediated, multi-party, multi-issue negotiation.
 
-The public API: :func:`load` a scenario (file, folder or packaged name), :func:`analyze` it,
+The public API: :func:`load` a scenario (file, folder or packaged name), :func:`convert` it to
+another format, :func:`list_scenarios` that ship with accord, :func:`analyze` it (at every point
+of its timeline with :func:`analyze_timeline`; :func:`robustness` under uncertain priorities),
 :func:`negotiate` on it or :func:`mediate` it; :func:`divide` divisible items fairly. Every
 negotiation and mediation is a :class:`RunSpec` run by :func:`run` into a
 :class:`NegotiationResult`; strategies plug in with :func:`register_agent`,
-:func:`register_mediator` and :func:`register_party`.
+:func:`register_mediator` and :func:`register_party`. Reports and figures are in
+:mod:`accord.reports`.
 """
 
-from accord.analysis import Analysis, analyze
-from accord.analysis.fair_division import Division, divide
-from accord.api import load
+from accord.analysis import Analysis, Snapshot, TimelineAnalysis, analyze, analyze_timeline
+from accord.analysis.fair_division import Division
+from accord.analysis.robustness import Robustness, robustness
+from accord.api import ScenarioInfo, convert, divide, list_scenarios, load
 from accord.errors import (
     AccordError,
     AgentError,
@@ -42,13 +46,20 @@ __all__ = [
     "ParticipantFailure",
     "Party",
     "ProtocolError",
+    "Robustness",
     "RunSpec",
     "Scenario",
     "ScenarioError",
+    "ScenarioInfo",
+    "Snapshot",
     "StorageError",
     "StrategyInfo",
+    "TimelineAnalysis",
     "analyze",
+    "analyze_timeline",
+    "convert",
     "divide",
+    "list_scenarios",
     "load",
     "mediate",
     "mediation",
@@ -58,6 +69,7 @@ __all__ = [
     "register_mediator",
     "register_party",
     "repeat",
+    "robustness",
     "run",
     "strategies",
     "strategy",

@@ -1,12 +1,23 @@
-"""The top-level entry points: find and load scenarios by path or packaged name."""
+"""The top-level entry points: find and load scenarios by path or packaged name, convert them,
+list the packaged ones, divide items fairly, negotiate and mediate."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import ScenarioError
 from accord.scenario import Scenario
+
+if TYPE_CHECKING:
+    from accord.analysis.fair_division import Division
+    from accord.io import SaveResult
+
+#: The formats :func:`convert` writes.
+FORMATS = ("yaml", "genius", "geniusweb")
 
 
 def packaged_scenarios() -> dict[str, Path]:
@@ -34,3 +45,86 @@ def load(path_or_name: str | Path, *, profiles: list[str] | None = None) -> Scen
     raise ScenarioError(
         f"no such file, folder or packaged scenario (packaged: {', '.join(packaged)})", name
     )
+
+
+def convert(
+    src: Scenario | str | Path,
+    dst: str | Path,
+    *,
+    to: str = "yaml",
+    parties: Sequence[str] | None = None,
+) -> SaveResult:
+    """Write a scenario (or ``src`` loaded: a file, a folder or a packaged name) to ``dst`` as
+    ``to``: ``yaml`` (a file, or ``<folder>/<name>.yaml``), ``genius`` or ``geniusweb`` (a
+    folder).
+
+    ``parties`` keeps only the named parties, in order (as :func:`load`). Returns the files
+    written and what could not be expressed exactly in the target format.
+    """
+    from accord.io import save
+
+    if to not in FORMATS:
+        raise ScenarioError(f"unknown format {to!r}: use yaml, genius or geniusweb")
+    names = list(parties) if parties else None
+    if isinstance(src, Scenario):
+        scenario = src.with_parties(names) if names else src
+    else:
+        scenario = load(src, profiles=names)
+    return save(scenario, dst, to)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInfo:
+    """One packaged scenario as ``accord scenarios`` lists it. ``outcomes`` is ``None`` for a
+    continuous space; ``description`` is the first sentence of the scenario's description."""
+
+    name: str
+    parties: tuple[str, ...]
+    issues: int
+    outcomes: int | None
+    description: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "parties": list(self.parties),
+            "issues": self.issues,
+            "outcomes": self.outcomes,
+            "description": self.description,
+        }
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of ``text`` on one line, ending with a full stop."""
+    return " ".join(text.split()).split(". ")[0].rstrip(".") + "."
+
+
+def list_scenarios() -> tuple[ScenarioInfo, ...]:
+    """The scenarios that ship with accord, by name (each is loaded to count its outcomes)."""
+    out = []
+    for name, path in packaged_scenarios().items():
+        sc = load(path)
+        out.append(
+            ScenarioInfo(
+                name=name,
+                parties=sc.party_names,
+                issues=len(sc.space.issues),
+                outcomes=sc.space.size,
+                description=_first_sentence(sc.description),
+            )
+        )
+    return tuple(out)
+
+
+def divide(division: str | Path | Mapping[str, Any]) -> Division:
+    """Adjusted Winner division of a YAML file, a packaged division's name, or a mapping.
+
+    The mapping has the file's shape: ``{"parties": [A, B], "items": {item: [pA, pB]}}``
+    (optionally ``name`` and ``description``). Raises
+    :class:`~accord.errors.ScenarioError` (``file:line: reason``) on bad input.
+    """
+    from accord.analysis.fair_division import divide as adjusted_winner_division
+    from accord.io.division_yaml import load_division, parse_division
+
+    spec = parse_division(division) if isinstance(division, Mapping) else load_division(division)
+    return adjusted_winner_division(spec)

@@ -102,7 +102,9 @@ def _reference(scenario: Scenario | str | Path) -> str:
 
 def _loaded(scenario: Scenario | str | Path, profiles: Sequence[str] | None) -> Scenario:
     if isinstance(scenario, Scenario):
-        return scenario.with_parties(tuple(profiles)) if profiles else scenario
+        if not profiles or tuple(profiles) == scenario.party_names:
+            return scenario  # already loaded with these parties
+        return scenario.with_parties(tuple(profiles))
     from accord.api import load
 
     return load(scenario, profiles=list(profiles) if profiles else None)
@@ -288,7 +290,10 @@ def mediate(
 
 
 def _with_nash(result: NegotiationResult, scenario: Scenario) -> NegotiationResult:
-    nash = scenario.derived(_nash_at, result.rounds)
+    from accord.analysis import analyze_timeline
+
+    solution = analyze_timeline(scenario).at(result.rounds).analysis.nash
+    nash = None if solution is None else tuple(float(u) for u in solution.utilities)
     details = dict(result.details)
     if nash is not None:
         details["nash_utilities"] = [float(u) for u in nash]
@@ -296,11 +301,3 @@ def _with_nash(result: NegotiationResult, scenario: Scenario) -> NegotiationResu
             gap = sum((a - b) ** 2 for a, b in zip(result.utilities, nash, strict=True))
             details["distance_to_nash"] = float(gap**0.5)
     return replace(result, details=details)
-
-
-def _nash_at(scenario: Scenario, rnd: int) -> tuple[float, ...] | None:
-    """The Nash point's utilities of the scenario as it stands at round ``rnd``."""
-    from accord.analysis import analyze
-
-    nash = analyze(scenario.at(round=rnd)).nash
-    return None if nash is None else tuple(float(u) for u in nash.utilities)

@@ -29,7 +29,7 @@ class Party:
     ``reservation`` is the utility of no agreement (GENIUS's reservation value, undiscounted);
     ``discount`` is GENIUS's discount factor ``d`` (utility ``u·d^t`` at normalised time t), or
     ``None`` when the party does not discount. ``uncertainty`` says how imprecisely an analyst
-    knows the weights and the reservation value (see :mod:`accord.analysis.uncertainty`).
+    knows the weights and the reservation value (see :mod:`accord.analysis.robustness`).
     """
 
     name: str

@@ -43,7 +43,8 @@ def test_case_report_renders_offline(tmp_path):
     scenario = accord.load("hostage-release-2023").discretized(11)
     result = accord.mediate(scenario, "caucus", ["pressured"], seed=0, query_budget=200)
     page = tmp_path / "case.html"
-    write_html(case_report(scenario, result), scenario, result, page)
+    report = case_report(scenario, result, accord.analyze_timeline(scenario))
+    write_html(report, scenario, result, page)
     dom = dump_dom(page, tmp_path / "profile")
     assert "hostage-release-2023" in dom
     # plotly drew its figures: its SVG layers exist only after the inlined bundle ran

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 import accord
@@ -30,3 +31,32 @@ def test_negotiate_and_mediate_match_cli_except_seconds():
     cli = cli_json("mediate", "job-offer", "-m", "caucus", "--seed", "1")
     api.pop("seconds"), cli.pop("seconds")
     assert api == cli
+
+
+def test_list_scenarios_is_what_the_cli_lists():
+    infos = accord.list_scenarios()
+    assert [i.to_dict() for i in infos] == cli_json("scenarios")
+    job = next(i for i in infos if i.name == "job-offer")
+    assert job.parties == ("candidate", "employer") and job.outcomes == 1440
+    assert "\n" not in job.description and job.description.endswith(".")
+    assert next(i for i in infos if i.name == "supply-contract").outcomes is None
+
+
+def test_convert_writes_what_load_reads(tmp_path):
+    written = accord.convert("river-basin", tmp_path / "rb.yaml", parties=["delta", "upstream"])
+    assert written.paths == (tmp_path / "rb.yaml",)
+    back = accord.load(tmp_path / "rb.yaml")
+    assert back.party_names == ("delta", "upstream")
+    folder = accord.convert(back, tmp_path / "genius", to="genius")
+    assert all(p.parent == tmp_path / "genius" for p in folder.paths)
+    assert accord.load(tmp_path / "genius").party_names == back.party_names
+    with pytest.raises(accord.ScenarioError, match="unknown format 'pdf'"):
+        accord.convert("job-offer", tmp_path / "x", to="pdf")
+
+
+def test_robustness_is_the_cli_uncertainty():
+    sc = accord.load("job-offer")
+    api = accord.robustness(sc, 40, 3, analysis=accord.analyze(sc)).to_dict()
+    assert (
+        api == cli_json("analyze", "job-offer", "--uncertainty", "40", "--seed", "3")["uncertainty"]
+    )

@@ -1,6 +1,7 @@
 """Exact, fast analysis of scenarios: Pareto frontiers, bargaining solutions, ZOPA, opposition.
 
-``analyze(scenario)`` picks the method; the pure functions work on utility arrays.
+``analyze(scenario)`` picks the method; ``analyze_timeline(scenario)`` analyses the start and
+the snapshot after each event once; the pure functions work on utility arrays.
 """
 
 from accord.analysis.bargaining import (
@@ -25,14 +26,18 @@ from accord.analysis.pareto import (
     pareto_mask,
 )
 from accord.analysis.report import Analysis, Solution, Timings, analyze
+from accord.analysis.timeline import Snapshot, TimelineAnalysis, analyze_timeline
 
 __all__ = [
     "Analysis",
     "MinkowskiFrontier",
     "NonlinearFrontier",
+    "Snapshot",
     "Solution",
+    "TimelineAnalysis",
     "Timings",
     "analyze",
+    "analyze_timeline",
     "dominated_by",
     "egalitarian",
     "equal_gains",

@@ -16,8 +16,9 @@ other's) and **efficient** (no other division of the items gives one party more 
 giving the other fewer); at most one item is split. Items the other party values at 0 have an
 infinite ratio and never move: the totals meet before they would be needed.
 
-``divide(path_or_mapping)`` reads the YAML form (``parties: [A, B]`` and
-``items: {name: [points_A, points_B]}``, see ``docs/fair-division.md``).
+:func:`divide` takes a parsed division (what the division reader makes of the YAML form,
+``parties: [A, B]`` and ``items: {name: [points_A, points_B]}``, see ``docs/fair-division.md``)
+and does no IO; ``accord.divide`` reads files, packaged names and mappings.
 """
 
 from __future__ import annotations
@@ -25,16 +26,31 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from accord.errors import ScenarioError
 
-__all__ = ["TOTAL_POINTS", "Division", "adjusted_winner", "divide"]
+__all__ = ["TOTAL_POINTS", "Division", "ParsedDivision", "adjusted_winner", "divide"]
 
 #: The points each party spreads over the items.
 TOTAL_POINTS = 100.0
 _TOLERANCE = 1e-9
+
+
+class ParsedDivision(Protocol):
+    """What :func:`divide` needs of a parsed division: two parties, ``{item: (points_1,
+    points_2)}``, a name, and where it came from (for ``file:line`` errors)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def parties(self) -> tuple[str, str]: ...
+    @property
+    def items(self) -> Mapping[str, tuple[float, float]]: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def items_line(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,16 +192,13 @@ def _totals(rows: list[tuple[float, float]], share: list[float]) -> tuple[float,
     return a, b
 
 
-def divide(points: str | Path | Mapping[str, Any]) -> Division:
-    """Adjusted Winner division of a YAML file, a packaged division's name, or a mapping.
+def divide(division: ParsedDivision) -> Division:
+    """Adjusted Winner division of a parsed division (no IO).
 
-    The mapping has the file's shape: ``{"parties": [A, B], "items": {item: [pA, pB]}}``
-    (optionally ``name`` and ``description``).
+    Errors found by the arithmetic checks name the division's source and the line of its
+    ``items`` (``file:line: reason``) when it came from a file.
     """
-    from accord.io.division_yaml import load_division, parse_division
-
-    spec = parse_division(points) if isinstance(points, Mapping) else load_division(points)
     try:
-        return adjusted_winner(spec.parties, spec.items, name=spec.name)
+        return adjusted_winner(division.parties, division.items, name=division.name)
     except ScenarioError as exc:
-        raise ScenarioError(exc.reason, spec.source, spec.items_line) from None
+        raise ScenarioError(exc.reason, division.source, division.items_line) from None

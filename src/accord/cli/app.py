@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from accord.errors import AccordError
+from accord import AccordError, __version__
 
 app = typer.Typer(
     name="accord",
@@ -26,6 +26,24 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True, highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"accord {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Model, analyse and run mediated multi-party negotiations."""
 
 
 def guarded(fn: F) -> F:

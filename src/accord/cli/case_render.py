@@ -7,14 +7,17 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from accord.scenario import Scenario
+import accord
+from accord.reports import timeline_rows
 
 
-def render_timeline(console: Console, scenario: Scenario) -> None:
-    """The start and every event: red lines, breakdown risks, ZOPA and the Nash point."""
-    from accord.reports import timeline_rows
+def render_timeline(
+    console: Console, scenario: accord.Scenario, timeline: accord.TimelineAnalysis
+) -> None:
+    """The start and every event: red lines, breakdown risks, ZOPA and the Nash point.
 
-    rows = timeline_rows(scenario)
+    ``timeline`` is ``accord.analyze_timeline(scenario)``, computed once by the caller."""
+    rows = timeline_rows(timeline)
     parties = scenario.party_names
     if scenario.mediators:
         console.print("mediators: " + ", ".join(scenario.mediators))

@@ -21,9 +21,9 @@ def divide(
     json_out: Annotated[bool, typer.Option("--json", help="Print the division as JSON.")] = False,
 ) -> None:
     """Divide items between two parties by Adjusted Winner (equitable, envy-free, efficient)."""
-    from accord.analysis.fair_division import divide as adjusted_winner_division
+    import accord
 
-    data = adjusted_winner_division(points).to_dict()
+    data = accord.divide(points).to_dict()
     if json_out:
         print_json(data)
         return

@@ -12,8 +12,9 @@ from rich.table import Table
 
 import accord
 from accord.cli.app import PartiesOpt, ScenarioArg, app, guarded, parse_parties, print_json
-from accord.mechanisms.result import NegotiationResult
-from accord.scenario import Scenario
+from accord.cli.case_render import render_phased_agreement, render_timeline
+from accord.reports import case_report, plot_result
+from accord.reports.html import write_html
 
 MAX_ROWS = 24
 
@@ -62,7 +63,7 @@ def mediate(
     profiles = parse_parties(parties)
     sc = accord.load(scenario, profiles=profiles).discretized(11)
     results = accord.mediate(
-        scenario,
+        sc,
         list(mediator) if mediator else None,
         party,
         rounds=rounds,
@@ -73,23 +74,15 @@ def mediate(
         repeat=repeat,
     )
     first = results[0]
+    timeline = accord.analyze_timeline(sc)  # once: the reports and the tables share it
+    phased_case = not sc.timeline.is_empty
+    report = case_report(sc, first, timeline) if html is not None or phased_case else None
     if trace is not None:
         first.trace.write(trace)
-    report = None
-    if html is not None or (plot is not None and not sc.timeline.is_empty):
-        from accord.reports import case_report
-        from accord.reports.html import write_html
-        from accord.reports.png import plot_case
-
-        report = case_report(sc, first)
-        if html is not None:
-            write_html(report, sc, first, html)
-        if plot is not None:
-            plot_case(sc, first, plot, report=report)
-    elif plot is not None:
-        from accord.plots import plot_negotiation
-
-        plot_negotiation(sc, first, plot)
+    if html is not None and report is not None:
+        write_html(report, sc, first, html)
+    if plot is not None:
+        plot_result(sc, first, plot, timeline)
     if json_out:
         data = (
             first.to_dict(with_trace=trace is not None)
@@ -108,16 +101,11 @@ def mediate(
                 f"{n} {u:.3f}" for n, u in zip(s["parties"], s["mean_utilities"], strict=True)
             )
         )
-    if not sc.timeline.is_empty:
-        from accord.cli.case_render import render_timeline
-
-        render_timeline(console, sc)
-    render_mediation(console, sc, first)
-    if not sc.timeline.is_empty and first.agreement is not None:
-        from accord.cli.case_render import render_phased_agreement
-        from accord.reports import case_report
-
-        render_phased_agreement(console, (report or case_report(sc, first)).to_dict())
+    if phased_case:
+        render_timeline(console, sc, timeline)
+    render_mediation(console, sc, first, timeline.at(first.rounds).scenario)
+    if report is not None and first.agreement is not None:
+        render_phased_agreement(console, report.to_dict())
     if trace is not None:
         console.print(f"trace written to {trace}")
     if html is not None:
@@ -126,13 +114,19 @@ def mediate(
         console.print(f"plot written to {plot}")
 
 
-def _package(sc: Scenario, outcome: int) -> str:
+def _package(sc: accord.Scenario, outcome: int) -> str:
     values = sc.space.decode(sc.space.from_index(outcome))
     return ", ".join(f"{k}={v}" for k, v in values.items())
 
 
-def render_mediation(console: Console, sc: Scenario, result: NegotiationResult) -> None:
-    """Proposals round by round, private disclosures (to the mediator only), the outcome."""
+def render_mediation(
+    console: Console,
+    sc: accord.Scenario,
+    result: accord.NegotiationResult,
+    final: accord.Scenario,
+) -> None:
+    """Proposals round by round, private disclosures (to the mediator only), the outcome;
+    ``final`` is the scenario as it stands at the end (its red lines are shown)."""
     console.print(
         f"[bold]{sc.name}[/]: mediator {result.mediator}, parties "
         + ", ".join(f"{p} ({a})" for p, a in zip(result.parties, result.agents, strict=True))
@@ -148,7 +142,6 @@ def render_mediation(console: Console, sc: Scenario, result: NegotiationResult) 
     nash = result.details.get("nash_utilities")
     if nash:
         table.add_column("Nash point", justify="right")
-    final = sc.at(round=result.rounds)  # red lines as they stand at the end
     for i, name in enumerate(result.parties):
         row = [name, f"{result.utilities[i]:.4f}", f"{final.parties[i].reservation:.4f}"]
         if nash:
@@ -165,7 +158,9 @@ def render_mediation(console: Console, sc: Scenario, result: NegotiationResult) 
         console.print(f"distance to the Nash point: {result.details['distance_to_nash']:.4f}")
 
 
-def _render_proposals(console: Console, sc: Scenario, result: NegotiationResult) -> None:
+def _render_proposals(
+    console: Console, sc: accord.Scenario, result: accord.NegotiationResult
+) -> None:
     rows: list[tuple[int, str, str]] = []
     votes: dict[tuple[int, int], list[str]] = {}
     for e in result.trace:
@@ -211,7 +206,7 @@ def _verdict(kind: str, note: str) -> str:
         return "votes"
 
 
-def _render_disclosures(console: Console, result: NegotiationResult) -> None:
+def _render_disclosures(console: Console, result: accord.NegotiationResult) -> None:
     told: dict[str, dict[str, int]] = {}
     for e in result.trace:
         if e.kind != "disclosure" or e.party is None:

@@ -51,10 +51,10 @@ def negotiate(
     if trace is not None:
         first.trace.write(trace)
     if plot is not None:
-        from accord.plots import plot_negotiation  # TODO(merge): accord.reports.plot_result
+        from accord.reports import plot_result
 
         sc = accord.load(scenario, profiles=profiles).discretized(11)
-        plot_negotiation(sc, first, plot)
+        plot_result(sc, first, plot, accord.analyze_timeline(sc))
     if json_out:
         data: dict[str, Any] = (
             first.to_dict(with_trace=trace is not None)

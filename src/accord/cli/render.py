@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+#: Columns the scenario table's description needs at least (else it is left out).
+MIN_DESCRIPTION = 20
 
 SOLUTIONS = (
     ("nash", "Nash"),
@@ -38,7 +43,7 @@ def render_analysis(console: Console, data: dict[str, Any]) -> None:
     if data.get("at"):
         console.print(f"as it stands right after the event: {data['at']}")
     parties = Table(title="Parties", title_justify="left")
-    parties.add_column("party")
+    parties.add_column("party", no_wrap=True)
     parties.add_column("reservation", justify="right")
     for p in data["parties"]:
         parties.add_row(str(p["name"]), _num(p["reservation"]))
@@ -80,16 +85,36 @@ def render_analysis(console: Console, data: dict[str, Any]) -> None:
 
 
 def render_scenarios(console: Console, rows: list[dict[str, Any]]) -> None:
-    table = Table(title="Packaged scenarios", title_justify="left")
-    for col in ("name", "parties", "issues", "outcomes", "description"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        outcomes = r["outcomes"]
-        table.add_row(
+    """The packaged scenarios, one row each. Names and party names (which a user copies into a
+    command) never wrap: one party per line. The description is cut to fit, with an ellipsis,
+    and left out (the caption says so) when fewer than :data:`MIN_DESCRIPTION` columns remain."""
+    cells = [
+        (
             r["name"],
-            ", ".join(r["parties"]),
+            "\n".join(r["parties"]),
             str(r["issues"]),
-            _num(outcomes) if outcomes is not None else "continuous",
-            r["description"],
+            _num(r["outcomes"]) if r["outcomes"] is not None else "continuous",
         )
+        for r in rows
+    ]
+    headers = ("name", "parties", "issues", "outcomes")
+    # each column: its widest line, 2 of padding and a border; plus the outer border
+    used = 1 + sum(
+        3 + max(cell_len(line) for v in (h, *(c[i] for c in cells)) for line in v.split("\n"))
+        for i, h in enumerate(headers)
+    )
+    described = console.width - used - 3 >= MIN_DESCRIPTION
+    table = Table(
+        title="Packaged scenarios",
+        title_justify="left",
+        caption=None if described else "descriptions: a wider terminal, or --json",
+        caption_justify="left",
+    )
+    for h in headers:
+        table.add_column(h, no_wrap=True, justify="left" if h in ("name", "parties") else "right")
+    if described:
+        table.add_column("description")  # the only column that shrinks; its text never wraps
+    for r, row in zip(rows, cells, strict=True):
+        text = Text(r["description"], no_wrap=True, overflow="ellipsis")
+        table.add_row(*row, *([text] if described else []))
     console.print(table)

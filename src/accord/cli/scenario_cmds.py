@@ -45,15 +45,13 @@ def analyze(
     if at is not None:
         data["at"] = at
     if uncertainty:
-        from accord.analysis.uncertainty import robustness
-
-        data["uncertainty"] = robustness(
+        data["uncertainty"] = accord.robustness(
             sc, uncertainty, seed, analysis=result, discretize=discretize
         ).to_dict()
     if plot is not None:
-        from accord.plots import plot_analysis
+        from accord.reports import plot_analysis
 
-        plot_analysis(sc.discretized(discretize), data, plot)
+        plot_analysis(sc, result, plot, discretize=discretize)
     if json_out:
         print_json(data)
         return
@@ -78,12 +76,9 @@ def convert(
 ) -> None:
     """Convert a scenario between formats."""
     import accord
-    from accord.io import save
 
-    if to not in ("yaml", "genius", "geniusweb"):
-        raise accord.ScenarioError(f"unknown format {to!r}: use yaml, genius or geniusweb")
     sc = accord.load(src, profiles=parse_parties(parties))
-    save(sc, dst, to)
+    accord.convert(sc, dst, to=to)
     Console().print(f"wrote {sc.name} ({len(sc.parties)} parties) as {to} to {dst}")
 
 
@@ -94,20 +89,8 @@ def scenarios(
 ) -> None:
     """List the scenarios that ship with accord."""
     import accord
-    from accord.api import packaged_scenarios
 
-    rows = []
-    for name in packaged_scenarios():
-        sc = accord.load(name)
-        rows.append(
-            {
-                "name": name,
-                "parties": list(sc.party_names),
-                "issues": len(sc.space.issues),
-                "outcomes": sc.space.size,
-                "description": " ".join(sc.description.split()).split(". ")[0].rstrip(".") + ".",
-            }
-        )
+    rows = [info.to_dict() for info in accord.list_scenarios()]
     if json_out:
         print_json(rows)
         return

@@ -163,7 +163,7 @@ DistributionSpec = Annotated[
 
 
 class UncertaintySpec(_Strict):
-    """Optional per-party uncertainty (see ``accord.analysis.uncertainty``)."""
+    """Optional per-party uncertainty (see ``accord.analysis.robustness``)."""
 
     weights: dict[str, DistributionSpec] = Field(default_factory=dict)
     reservation: DistributionSpec | None = None

@@ -1,6 +1,6 @@
 """What an analyst does not know exactly about a party: ranges or distributions for its issue
 weights and its reservation value (value objects only; sampling is in
-:mod:`accord.analysis.uncertainty`).
+:mod:`accord.analysis.robustness`).
 
 * :class:`Uniform` — uniformly between ``low`` and ``high`` (``low == high``: exactly that value).
 * :class:`Normal` — normal with mean ``mean`` (``None``: the party's nominal value) and standard

@@ -1,7 +1,9 @@
 """The case report of a mediated, phased negotiation: what the analysis says at each point of the
 timeline, what the mediator proposed round by round, and the package agreed, phase by phase.
 
-:func:`timeline_rows` needs only the scenario; :func:`case_report` adds a mediation result (its
+Both :func:`timeline_rows` and :func:`case_report` take the scenario's
+:class:`~accord.analysis.TimelineAnalysis` (computed once by
+:func:`~accord.analysis.analyze_timeline`); :func:`case_report` adds a mediation result (its
 trace). Both are plain data (JSON-able through ``to_dict``); rendering lives in
 :mod:`accord.reports.html`, :mod:`accord.reports.png` and the CLI.
 """
@@ -9,12 +11,13 @@ trace). Both are plain data (JSON-able through ``to_dict``); rendering lives in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from accord.analysis import analyze
+from accord.analysis import TimelineAnalysis, analyze_timeline
+from accord.errors import ScenarioError
 from accord.mechanisms.result import NegotiationResult
 from accord.phases import Event
 from accord.reports.trace_rows import ProposalRow, applied_events, proposal_rows
@@ -59,31 +62,29 @@ def _changes(ev: Event) -> str:
     return "; ".join(parts) or "public information only"
 
 
-def timeline_rows(scenario: Scenario) -> list[dict[str, Any]]:
+def timeline_rows(timeline: TimelineAnalysis) -> list[dict[str, Any]]:
     """One row for the start and one after each event: reservation values, risks and costs of
     delay then in force, the ZOPA size, and the Nash point (utilities and package)."""
-    t = scenario.timeline
-    start = {p.name: p.reservation for p in scenario.parties}
+    t = timeline.scenario.timeline
+    start = {p.name: p.reservation for p in timeline.scenario.parties}
     rows: list[dict[str, Any]] = []
-    for ev in (None, *t.events):
-        through = None if ev is None else ev.name
-        snap = scenario.at(through=through) if ev is not None else scenario.at()
-        state = t.state(start, through=through)
-        a = analyze(snap)
-        nash = a.nash
+    for snap in timeline.snapshots:
+        ev = snap.event
+        state = t.state(start, through=None if ev is None else ev.name)
+        nash = snap.analysis.nash
         rows.append(
             {
-                "name": "start" if ev is None else ev.name,
+                "name": snap.name,
                 "event": ev is not None,
-                "round": 0 if ev is None else ev.round,
+                "round": snap.round,
                 "date": None if ev is None else ev.date,
                 "description": "Before any event." if ev is None else ev.description.strip(),
                 "changes": "" if ev is None else _changes(ev),
-                "reservations": {p.name: float(p.reservation) for p in snap.parties},
+                "reservations": {p.name: float(p.reservation) for p in snap.scenario.parties},
                 "risks": {k: float(v) for k, v in state.risk.items()},
                 "delay_cost": {k: float(v) for k, v in state.delay_cost.items()},
                 "unavailable": sorted(state.unavailable),
-                "zopa": a.zopa_outcomes,
+                "zopa": snap.analysis.zopa_outcomes,
                 "nash_utilities": None if nash is None else [_num(u) for u in nash.utilities],
                 "nash_package": None
                 if nash is None
@@ -170,6 +171,8 @@ class CaseReport:
     by_phase: tuple[PhaseShare, ...]
     outcomes: tuple[PartyOutcome, ...]
     distance_to_nash: float | None
+    #: The timeline analysis the report was made from (the figures draw it; not in to_dict).
+    analysis: TimelineAnalysis = field(compare=False, repr=False)
 
     @property
     def agreed(self) -> bool:
@@ -222,10 +225,11 @@ def _contributions(scenario: Scenario, digits: tuple[int, ...]) -> list[list[flo
     return out
 
 
-def _by_phase(scenario: Scenario, rnd: int, outcome: int) -> tuple[PhaseShare, ...]:
+def _by_phase(timeline: TimelineAnalysis, rnd: int, outcome: int) -> tuple[PhaseShare, ...]:
     """The agreed package grouped by phase, with raw and expected (at round ``rnd``) utility
     per party."""
-    snap = scenario.at(round=rnd)
+    scenario = timeline.scenario
+    snap = timeline.at(rnd).scenario
     digits = scenario.space.from_index(outcome)
     package = scenario.space.decode(digits)
     names = scenario.space.names
@@ -262,15 +266,16 @@ def _agreement_round(result: NegotiationResult) -> int | None:
 
 
 def _outcomes(
-    scenario: Scenario, result: NegotiationResult, rnd: int
+    timeline: TimelineAnalysis, result: NegotiationResult, rnd: int
 ) -> tuple[tuple[PartyOutcome, ...], float | None]:
     """Each party's utilities of the agreement at round ``rnd`` and the distance to the Nash
     point of that moment (expected utilities, reservations then in force)."""
     if result.agreement is None:
         return (), None
-    snap = scenario.at(round=rnd)
-    expected = snap.evaluate(np.array([scenario.space.from_index(result.agreement)]))[0]
-    nash = analyze(snap).nash
+    then = timeline.at(rnd)
+    snap = then.scenario
+    expected = snap.evaluate(np.array([snap.space.from_index(result.agreement)]))[0]
+    nash = then.analysis.nash
     outs = tuple(
         PartyOutcome(
             name=p.name,
@@ -289,19 +294,37 @@ def _outcomes(
     return outs, dist
 
 
-def case_report(scenario: Scenario, result: NegotiationResult) -> CaseReport:
+def _timeline_of(scenario: Scenario, timeline: TimelineAnalysis | None) -> TimelineAnalysis:
+    """``timeline`` after checking that it is this scenario's (computed when ``None``)."""
+    if timeline is None:
+        return analyze_timeline(scenario)
+    analysed = timeline.scenario
+    if (analysed.name, analysed.party_names) != (scenario.name, scenario.party_names):
+        raise ScenarioError(
+            f"the timeline analysis is of {analysed.name!r} {list(analysed.party_names)}, "
+            f"not of {scenario.name!r} {list(scenario.party_names)}"
+        )
+    return timeline
+
+
+def case_report(
+    scenario: Scenario, result: NegotiationResult, timeline: TimelineAnalysis | None = None
+) -> CaseReport:
     """Gather the case: timeline with the analysis after each event, the mediator's proposals
     and the responses (from the trace), the events applied, and the agreed package by phase.
 
-    Utilities of proposals and of the agreement are expected (phased) utilities under the risks
-    and reservation values in force at their round; the mechanism's own figure is kept too.
+    ``timeline`` is ``analyze_timeline(scenario)``, computed once by the caller and shared with
+    the other reports (computed here when not given). Utilities of proposals and of the
+    agreement are expected (phased) utilities under the risks and reservation values in force
+    at their round; the mechanism's own figure is kept too.
     """
-    sc = scenario.discretized(11)
+    analysis = _timeline_of(scenario, timeline)
+    sc = analysis.scenario
     rnd = _agreement_round(result)
     by_phase: tuple[PhaseShare, ...] = ()
     if result.agreement is not None and rnd is not None:
-        by_phase = _by_phase(sc, rnd, result.agreement)
-    outs, dist = _outcomes(sc, result, rnd or 0)
+        by_phase = _by_phase(analysis, rnd, result.agreement)
+    outs, dist = _outcomes(analysis, result, rnd or 0)
     return CaseReport(
         name=sc.name,
         description=sc.description.strip(),
@@ -318,7 +341,7 @@ def case_report(scenario: Scenario, result: NegotiationResult) -> CaseReport:
             }
             for p in sc.timeline.phases
         ),
-        timeline=tuple(timeline_rows(sc)),
+        timeline=tuple(timeline_rows(analysis)),
         proposals=tuple(proposal_rows(sc, result.trace)),
         events=tuple(applied_events(sc, result.trace)),
         reason=result.reason,
@@ -328,4 +351,5 @@ def case_report(scenario: Scenario, result: NegotiationResult) -> CaseReport:
         by_phase=by_phase,
         outcomes=outs,
         distance_to_nash=dist,
+        analysis=analysis,
     )

@@ -11,7 +11,7 @@ from typing import Any
 from accord.mechanisms.result import NegotiationResult
 from accord.reports.case import CaseReport
 from accord.reports.interactive import timeline_figure, utility_figure
-from accord.reports.space import utility_space
+from accord.reports.utility_space import utility_space
 from accord.scenario import Scenario
 
 __all__ = ["render_html", "write_html"]
@@ -185,10 +185,11 @@ def _agreement(report: CaseReport) -> str:
 
 
 def render_html(report: CaseReport, scenario: Scenario, result: NegotiationResult) -> str:
-    """The whole page as a string (see :func:`write_html`)."""
+    """The whole page as a string (see :func:`write_html`). Everything on it comes from
+    ``report`` and the timeline analysis it was made from, of ``scenario`` and ``result``."""
     from plotly.offline import get_plotlyjs
 
-    space = utility_space(scenario, report)
+    space = utility_space(report)
     body = (
         _header(report)
         + _phases(report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from accord.reports.case import CaseReport
-from accord.reports.space import Stage, UtilitySpace
+from accord.reports.utility_space import Stage, UtilitySpace
 
 __all__ = ["timeline_figure", "utility_figure"]
 

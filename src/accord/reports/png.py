@@ -9,7 +9,7 @@ from typing import Any
 
 from accord.mechanisms.result import NegotiationResult
 from accord.reports.case import CaseReport, case_report
-from accord.reports.space import Stage, UtilitySpace, utility_space
+from accord.reports.utility_space import Stage, UtilitySpace, utility_space
 from accord.scenario import Scenario
 
 __all__ = ["plot_case"]
@@ -114,14 +114,15 @@ def plot_case(
     *,
     report: CaseReport | None = None,
 ) -> None:
-    """Write the case figure to ``path`` (PNG). ``report`` avoids recomputing the report."""
+    """Write the case figure to ``path`` (PNG): the report's utility space (made, with its
+    timeline analysis, when ``report`` is not given)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     rep = report if report is not None else case_report(scenario, result)
-    space = utility_space(scenario, rep)
+    space = utility_space(rep)
     fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
     _draw(ax, space)
     ax.set_xlabel(f"expected utility of {space.axes[0]}")

@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import accord
 from accord.analysis.fair_division import Division, adjusted_winner, divide
 from accord.cli.main import app
 from accord.errors import ScenarioError
+from accord.io.division_yaml import loads_division
 
 TOL = 1e-9
 
@@ -156,13 +158,23 @@ def test_sums_within_tolerance_are_accepted():
 
 
 def test_divide_accepts_packaged_name_path_and_mapping(tmp_path):
-    packaged = divide("business-partners")
+    packaged = accord.divide("business-partners")
     assert packaged.parties == ("Maya", "Tom") and packaged.split == "cash reserve"
     f = tmp_path / "d.yaml"
     f.write_text("parties: [A, B]\nitems:\n  house: [70, 40]\n  car: [30, 60]\n")
-    from_file = divide(f)
-    from_map = divide({"parties": ["A", "B"], "items": {"house": [70, 40], "car": [30, 60]}})
+    from_file = accord.divide(f)
+    from_map = accord.divide({"parties": ["A", "B"], "items": {"house": [70, 40], "car": [30, 60]}})
     assert from_file.shares == from_map.shares and from_file.points == from_map.points
+
+
+def test_analysis_divides_a_parsed_division_without_io():
+    parsed = loads_division("parties: [A, B]\nitems:\n  house: [70, 40]\n  car: [30, 60]\n")
+    d = divide(parsed)
+    assert d == adjusted_winner(["A", "B"], {"house": (70, 40), "car": (30, 60)})
+    bad = loads_division("parties: [A, B]\nitems:\n  x: [50, 50]\n", source="bad.yaml")
+    with pytest.raises(ScenarioError, match="spreads 50") as info:
+        divide(bad)
+    assert (info.value.file, info.value.line) == ("bad.yaml", 2)
 
 
 @pytest.mark.parametrize(
@@ -180,14 +192,14 @@ def test_file_errors_name_file_and_line(tmp_path, text, line, message):
     f = tmp_path / "bad.yaml"
     f.write_text(text)
     with pytest.raises(ScenarioError, match=message) as info:
-        divide(f)
+        accord.divide(f)
     assert info.value.file == str(f) and info.value.line == line
     assert str(info.value).startswith(f"{f}:{line}: ")
 
 
 def test_unknown_name_is_an_error():
     with pytest.raises(ScenarioError, match="packaged: business-partners"):
-        divide("no-such-division")
+        accord.divide("no-such-division")
 
 
 def test_cli_json_and_table(tmp_path):

@@ -160,3 +160,34 @@ def test_mediate_the_packaged_case_writes_png_and_offline_html(tmp_path):
     assert "hostage-release-2023" in page and "<script" in page
     # nothing is fetched: no external scripts or stylesheets (plotly.js is inlined)
     assert not re.search(r"<script[^>]*\ssrc=", page) and "<link" not in page
+
+
+def test_scenarios_table_never_wraps_a_name_at_80_columns():
+    r = runner.invoke(app, ["scenarios"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    cells = [c.strip() for line in lines for c in line.split("│")]
+    rows = json.loads(invoke("scenarios", "--json").stdout)
+    assert "hostage-release-2023" in {row["name"] for row in rows}
+    for row in rows:
+        assert row["name"] in cells, row["name"]  # whole, in one cell of one line
+        for party in row["parties"]:
+            assert party in cells, party
+    # wider: each description on its scenario's line, whole or cut with an ellipsis
+    wide = runner.invoke(app, ["scenarios"], env={"COLUMNS": "110"}).stdout.splitlines()
+    cut = 0
+    for row in rows:
+        line = next(x for x in wide if f"│ {row['name']} " in x)
+        shown = line.split("│")[-2].strip()
+        cut += shown.endswith("…")
+        whole = shown == row["description"]
+        assert whole or (shown.endswith("…") and row["description"].startswith(shown[:-1]))
+    assert cut > 0
+
+
+def test_version():
+    import accord
+
+    r = invoke("--version")
+    assert r.exit_code == 0 and r.stdout == f"accord {accord.__version__}\n"

@@ -22,12 +22,12 @@ CASES = ["hostage-release-2023", "harbour-strike"]
 def case(request):
     sc = accord.load(request.param)
     result = accord.mediate(sc)
-    return sc, result, case_report(sc, result)
+    return sc, result, case_report(sc, result, accord.analyze_timeline(sc))
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_escalation_shrinks_the_zopa_in_the_timeline_rows(name):
-    rows = timeline_rows(accord.load(name))
+    rows = timeline_rows(accord.analyze_timeline(accord.load(name)))
     assert rows[0]["name"] == "start" and not rows[0]["event"]
     by_name = {r["name"]: r for r in rows}
     before, after = rows[0]["zopa"], by_name["escalation"]["zopa"]
@@ -41,7 +41,7 @@ def test_escalation_shrinks_the_zopa_in_the_timeline_rows(name):
 @pytest.mark.parametrize("name", CASES)
 def test_timeline_rows_agree_with_snapshots(name):
     sc = accord.load(name)
-    rows = timeline_rows(sc)
+    rows = timeline_rows(accord.analyze_timeline(sc))
     assert [r["name"] for r in rows[1:]] == [e.name for e in sc.timeline.events]
     for r in rows[1:]:
         a = accord.analyze(sc.at(through=r["name"]))
@@ -52,7 +52,8 @@ def test_timeline_rows_agree_with_snapshots(name):
 
 
 def test_event_changes_are_described():
-    rows = {r["name"]: r for r in timeline_rows(accord.load("hostage-release-2023"))}
+    timeline = accord.analyze_timeline(accord.load("hostage-release-2023"))
+    rows = {r["name"]: r for r in timeline_rows(timeline)}
     assert rows["first releases"]["changes"] == "public information only"
     esc = rows["escalation"]
     assert "reservation" in esc["changes"] and "unavailable: Hamas" in esc["changes"]
@@ -210,7 +211,7 @@ def test_fictional_case_nash_package_has_the_clause():
 def test_events_recorded_in_the_trace_are_reported(name):
     sc = accord.load(name)
     result = accord.mediate(sc, "caucus", ["pressured"], seed=0, query_budget=200)
-    report = case_report(sc, result)
+    report = case_report(sc, result, accord.analyze_timeline(sc))
     recorded = [e.round for e in result.trace if e.kind == "event"]
     names = [e["name"] for e in report.events if e["in_trace"]]
     assert len(names) == len(set(names)) == len(recorded) > 0

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from accord.analysis import analyze, dominated_by
 from accord.analysis.profiles import sample_profiles, sampled_utilities
-from accord.analysis.uncertainty import robustness
+from accord.analysis.robustness import robustness
 from accord.cli.main import app
 from accord.errors import ScenarioError
 from accord.io.yaml_format import dumps_yaml, loads_yaml
