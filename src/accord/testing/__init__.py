@@ -1,9 +1,12 @@
-"""Tools for testing agents: the public conformance suite and scenario generators.
+"""Tools for testing strategies: the public conformance suites of every role and scenario
+generators.
 
-``from accord.testing import check_agent``; ``check_agent("my-agent").passed``.
+``from accord.testing import check_agent``; ``check_agent("my-agent").passed``; likewise
+``check_mediator("my-mediator")`` and ``check_party("my-party-strategy")``.
 """
 
 from accord.testing.conformance import ConformanceReport, RunCheck, check_agent
+from accord.testing.role_conformance import check_mediator, check_party
 from accord.testing.scenarios import (
     additive_scenario,
     conformance_scenarios,
@@ -16,6 +19,8 @@ __all__ = [
     "RunCheck",
     "additive_scenario",
     "check_agent",
+    "check_mediator",
+    "check_party",
     "conformance_scenarios",
     "hyper_rectangle_scenario",
     "packaged_scenarios",

@@ -28,6 +28,7 @@ from accord.mechanisms import (
     Response,
     run_alternating_offers,
 )
+from accord.mechanisms.spec import ALTERNATING_OFFERS
 from accord.registry import make_agent
 from accord.scenario import Scenario
 from accord.testing.scenarios import conformance_scenarios
@@ -38,30 +39,45 @@ AgentSource = str | Callable[[], Agent]
 
 @dataclass(frozen=True, slots=True)
 class RunCheck:
-    """The checks of one seat in one scenario against one partner."""
+    """The checks of one seat in one scenario against one partner.
+
+    ``seat`` is the party the agent under test plays; it is ``None`` in mediated runs, where
+    the mediator or party strategy under test fills every seat of its role. ``protocol`` and
+    ``phased`` say how the run was played."""
 
     scenario: str
     partner: str
-    seat: int
+    seat: int | None
     rounds: int
     agreed: bool
     calls: int
     mean_call: float
     max_call: float
     problems: tuple[str, ...]
+    protocol: str = ALTERNATING_OFFERS
+    phased: bool = False
 
     @property
     def passed(self) -> bool:
         return not self.problems
 
+    @property
+    def where(self) -> str:
+        """Which run this is, as problems name it."""
+        if self.seat is not None:
+            return f"{self.scenario} vs {self.partner} (seat {self.seat})"
+        phased = " phase by phase" if self.phased else ""
+        return f"{self.protocol} on {self.scenario}{phased} with {self.partner}"
+
 
 @dataclass(frozen=True, slots=True)
 class ConformanceReport:
-    """All checks of one agent."""
+    """All checks of one agent (or mediator, or party strategy: ``role`` says which)."""
 
     agent: str
     runs: tuple[RunCheck, ...]
     max_mean_call: float
+    role: str = "agent"
 
     @property
     def passed(self) -> bool:
@@ -71,7 +87,7 @@ class ConformanceReport:
     def problems(self) -> list[str]:
         out: list[str] = []
         for r in self.runs:
-            out.extend(f"{r.scenario} vs {r.partner} (seat {r.seat}): {p}" for p in r.problems)
+            out.extend(f"{r.where}: {p}" for p in r.problems)
         return out
 
     @property
