@@ -200,6 +200,16 @@ def markdown(rows: list[dict[str, Any]], results: list[dict[str, Any]], command:
         "With *guarded* parties (rankings only, no red line) the mediator's model is ordinal "
         "and coarse, and the Nash ratio drops. Single-text mediators never see a utility, only "
         "votes; the time-based agents negotiate without a mediator.",
+        "",
+        "The single-text rows are one seeded draw per domain (the random initial text and the "
+        "mediator's changes): they move when the draws do. Since the run contract's single "
+        "seed layout (child i of the seed goes to party i, child n to the mechanism — here the "
+        "initial text —, child n + 1 to the mediator) they differ from the runs before it "
+        "(initial text from child 0, mediator child 1, voters after), which gave for "
+        "hill-climbing / annealing: agreement 96.3% / 96.6%, Nash ratio 0.600 / 0.658, within "
+        "2% 6.4% / 8.2%, welfare 1.311 / 1.371 (2026-11-25). The caucus and "
+        "alternating-offers rows draw as before. The many-seed comparison of the two "
+        "single-text mediators is in [the Klein reproduction](klein-reproduction.md).",
     ]
     missed = [x for x in results if x["caucus"]["ratio"] < WITHIN]
     lines += ["", f"Domains where caucus ends more than 2% below the maximum ({len(missed)}):", ""]

@@ -41,6 +41,8 @@ REPO = HERE.parent
 OUT = HERE / "out"
 SCEN = OUT / "scenarios"
 NEGMAS_VENV = REPO / ".venv-negmas"
+#: RESULTS.md keeps everything from this line on when it is rewritten.
+KEPT = "<!-- kept across runs: measurements recorded by other commands -->"
 NEGMAS_PY = NEGMAS_VENV / "bin" / "python"
 ACCORD_PY = Path(sys.executable)
 CORPUS = REPO.parent / "shared" / "scenarios"
@@ -372,7 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(data, indent=1, default=str))
     text = report.render(data)
-    Path(a.output).write_text(text)
+    output = Path(a.output)
+    if output.exists():  # notes written by hand below the marker survive a rerun
+        kept = output.read_text().partition(KEPT)[2]
+        if kept:
+            text = text.rstrip("\n") + "\n\n" + KEPT + kept
+    output.write_text(text)
     print(text)
     return 0
 

@@ -23,7 +23,6 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, TypeVar
 
 from accord.errors import AgentError
@@ -168,6 +167,8 @@ class Registry:
             return
         self._loaded = True
         importlib.import_module(self.builtin_module)
+        from importlib import metadata  # only when a registry is first used (slow to import)
+
         for ep in metadata.entry_points(group=self.group):
             try:
                 factory = ep.load()

@@ -61,9 +61,9 @@ def mediate(
 ) -> None:
     """Mediate a negotiation: the mediator meets the parties, proposes packages, they answer."""
     profiles = parse_parties(parties)
-    sc = accord.load(scenario, profiles=profiles).discretized(11)
+    loaded = accord.load(scenario, profiles=profiles)
     results = accord.mediate(
-        sc,
+        loaded,
         list(mediator) if mediator else None,
         party,
         rounds=rounds,
@@ -74,7 +74,8 @@ def mediate(
         repeat=repeat,
     )
     first = results[0]
-    timeline = accord.analyze_timeline(sc)  # once: the reports and the tables share it
+    timeline = accord.analyze_timeline(loaded)  # once: the reports and the tables share it
+    sc = timeline.scenario  # real issues discretised as the mediation had them
     phased_case = not sc.timeline.is_empty
     report = case_report(sc, first, timeline) if html is not None or phased_case else None
     if trace is not None:

@@ -53,8 +53,8 @@ def negotiate(
     if plot is not None:
         from accord.reports import plot_result
 
-        sc = accord.load(scenario, profiles=profiles).discretized(11)
-        plot_result(sc, first, plot, accord.analyze_timeline(sc))
+        timeline = accord.analyze_timeline(accord.load(scenario, profiles=profiles))
+        plot_result(timeline.scenario, first, plot, timeline)
     if json_out:
         data: dict[str, Any] = (
             first.to_dict(with_trace=trace is not None)

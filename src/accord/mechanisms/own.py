@@ -212,8 +212,10 @@ class OwnUtility(_Frozen):
     def best_worst(self) -> tuple[float, float] | None:
         """Exact best and worst utility when the utility function knows them (additive), else
         ``None``."""
-        known = getattr(self._function, "best_worst", None)
-        return None if known is None else tuple(float(x) for x in known(self.space))  # type: ignore[return-value]
+        if not isinstance(self._function, LinearAdditive):
+            return None
+        best, worst = self._function.best_worst(self.space)
+        return float(best), float(worst)
 
 
 class OwnPreferences(_Frozen):

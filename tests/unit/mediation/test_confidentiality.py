@@ -1,4 +1,4 @@
-"""Confidentiality by construction: full caucus mediations in which no message delivered to a
+"""Caucus confidentiality: full caucus mediations in which no message delivered to a
 party derives from another party's disclosure (other than the mediator's proposals), and
 mediators that try to leak are stopped."""
 
