@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from accord.errors import AgentError
 from accord.mechanisms import PROTOCOLS
+from accord.mechanisms.session import implements
 from accord.mechanisms.spec import ALTERNATING_OFFERS
 
 T = TypeVar("T")
@@ -212,7 +213,7 @@ class Registry:
             raise AgentError(strategy_id, f"bad parameters: {exc}") from None
         for name in wanted:
             kind = PROTOCOLS[name].interface(self.role)
-            if kind is None or not isinstance(built, kind):
+            if kind is None or not implements(built, kind):
                 raise AgentError(
                     strategy_id,
                     f"built object {type(built).__name__} does not implement the {self.label} "

@@ -146,7 +146,7 @@ class ProtocolInfo:
         ):
             kind = self.interface(role)
             for pid, obj in zip(ids, objects, strict=True):
-                if kind is None or not isinstance(obj, kind):
+                if kind is None or not implements(obj, kind):
                     raise ProtocolError(
                         f"{pid!r} cannot act as a {role} in {self.name} "
                         f"(it does not implement {getattr(kind, '__name__', 'it')})"
@@ -190,6 +190,23 @@ class ProtocolInfo:
         if m < low or (high is not None and m > high):
             want = str(low) if low == high else f"at least {low}"
             raise ProtocolError(f"{self.name} takes {want} mediator(s), got {m}")
+
+
+_IMPLEMENTS: dict[tuple[type, type], bool] = {}
+
+
+def implements(obj: object, interface: type) -> bool:
+    """``isinstance(obj, interface)`` for a runtime-checkable Protocol, remembered per class
+    (the structural check walks the Protocol's members on every call; a class's methods do not
+    change between runs). Objects with ``__getattr__`` are checked every time."""
+    cls = type(obj)
+    if hasattr(cls, "__getattr__"):
+        return isinstance(obj, interface)
+    key = (cls, interface)
+    known = _IMPLEMENTS.get(key)
+    if known is None:
+        known = _IMPLEMENTS[key] = isinstance(obj, interface)
+    return known
 
 
 def _is(value: object, kind: type) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from accord.errors import ProtocolError
@@ -106,6 +106,8 @@ class Options(Mapping[str, OptionValue]):
 
 
 def _tuple(value: Iterable[str] | str, what: str) -> tuple[str, ...]:
+    if type(value) is tuple and all(type(v) is str and v.strip() for v in value):
+        return value  # the common case, kept cheap: specs are made for every run
     if isinstance(value, str):
         raise ProtocolError(f"{what} must be a list of specs, not the string {value!r}")
     out = tuple(value)
@@ -168,7 +170,12 @@ class RunSpec:
 
     def with_seed(self, seed: int | None) -> RunSpec:
         """The same run with another seed."""
-        return replace(self, seed=seed)
+        if isinstance(seed, bool) or not (seed is None or (isinstance(seed, int) and seed >= 0)):
+            raise ProtocolError(f"seed must be a non-negative integer or None, got {seed!r}")
+        copy = object.__new__(RunSpec)  # the rest is already checked: copied as it is
+        for name in RunSpec.__dataclass_fields__:
+            object.__setattr__(copy, name, seed if name == "seed" else getattr(self, name))
+        return copy
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data; :meth:`from_dict` gives back an equal spec."""
