@@ -23,10 +23,10 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from accord.errors import AgentError
-from accord.mechanisms import PROTOCOLS
+from accord.mechanisms import PROTOCOLS, Agent
 from accord.mechanisms.session import implements
 from accord.mechanisms.spec import ALTERNATING_OFFERS
 
@@ -192,7 +192,7 @@ class Registry:
         """The entry a spec (``ID`` or ``ID:param=value,…``) names."""
         return self.get(parse_spec(spec)[0])
 
-    def make(self, spec: str, protocol: str | None = None, **overrides: Any) -> Any:
+    def make(self, spec: str, protocol: str | None = None, **overrides: Any) -> object:
         """Build a strategy from ``ID`` or ``ID:param=value,…`` (values converted to the
         parameters' annotated types) and check it implements its role's interface in
         ``protocol`` (every protocol it declares when ``None``)."""
@@ -298,9 +298,10 @@ def agents() -> dict[str, StrategyInfo]:
     return AGENTS.all()
 
 
-def make_agent(spec: str, **overrides: Any) -> Any:
-    """Build a negotiating agent from ``ID`` or ``ID:param=value,…``."""
-    return AGENTS.make(spec, ALTERNATING_OFFERS, **overrides)
+def make_agent(spec: str, **overrides: Any) -> Agent:
+    """Build a negotiating agent from ``ID`` or ``ID:param=value,…`` (checked to implement
+    :class:`~accord.mechanisms.Agent`)."""
+    return cast(Agent, AGENTS.make(spec, ALTERNATING_OFFERS, **overrides))
 
 
 def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
