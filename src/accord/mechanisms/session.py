@@ -209,6 +209,11 @@ def implements(obj: object, interface: type) -> bool:
     return known
 
 
+def too_slow(took: float, what: str, limit: float) -> str:
+    """The reason recorded for a call over the per-call limit."""
+    return f"took {took:.3f} s in {what}, over the {limit} s limit per call"
+
+
 def _is(value: object, kind: type) -> bool:
     if kind is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
@@ -278,9 +283,7 @@ class Session:
         if limit is not None:
             took = time.perf_counter() - started
             if took > limit:
-                raise self.failure(
-                    seat, f"took {took:.3f} s in {what}, over the {limit} s limit per call"
-                )
+                raise self.failure(seat, too_slow(took, what, limit))
         return out
 
     # -- the record ----------------------------------------------------------------------------

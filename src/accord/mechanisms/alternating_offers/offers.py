@@ -24,7 +24,7 @@ from accord.errors import ParticipantFailure, ProtocolError
 from accord.mechanisms.alternating_offers.agent_role import Agent, AgentView, OfferRecord, Response
 from accord.mechanisms.own import own_preferences
 from accord.mechanisms.result import NegotiationResult
-from accord.mechanisms.session import Option, ProtocolInfo, Session
+from accord.mechanisms.session import Option, ProtocolInfo, Session, too_slow
 from accord.mechanisms.spec import ALTERNATING_OFFERS, Deadline, RunSpec
 from accord.scenario import Scenario
 
@@ -105,7 +105,7 @@ class OffersSession(Session):
                 if per_call is not None:
                     took = perf() - started
                     if took > per_call:
-                        raise fail(i, _too_slow(took, "respond", per_call))
+                        raise fail(i, too_slow(took, "respond", per_call))
                 if answer is accept:
                     event((rnd, started - t0, names[i], "accept", current, "", None))
                     accepts += 1
@@ -128,7 +128,7 @@ class OffersSession(Session):
             if per_call is not None:
                 took = perf() - started
                 if took > per_call:
-                    raise fail(i, _too_slow(took, "propose", per_call))
+                    raise fail(i, too_slow(took, "propose", per_call))
             if offer is None:
                 event((rnd, started - t0, names[i], "end", None, "", None))
                 return None, f"ended by {names[i]}", rnd + 1
@@ -142,10 +142,6 @@ class OffersSession(Session):
             event((rnd, started - t0, names[i], "offer", offer, "", None))
             current, proposer, accepts = offer, i, 0
             turn += 1
-
-
-def _too_slow(took: float, what: str, limit: float) -> str:
-    return f"took {took:.3f} s in {what}, over the {limit} s limit per call"
 
 
 def play(
