@@ -137,7 +137,7 @@ def render_mediation(
     table = Table(
         title=f"Outcome: {result.reason} after {result.rounds} rounds", title_justify="left"
     )
-    table.add_column("party")
+    table.add_column("party", no_wrap=True)
     table.add_column("utility", justify="right")
     table.add_column("reservation", justify="right")
     nash = result.details.get("nash_utilities")
@@ -221,7 +221,7 @@ def _render_disclosures(console: Console, result: accord.NegotiationResult) -> N
     if not told:
         return
     table = Table(title="Told the mediator in private", title_justify="left")
-    table.add_column("party")
+    table.add_column("party", no_wrap=True)
     table.add_column("answers given")
     for party, counts in told.items():
         table.add_row(party, ", ".join(f"{k} ×{n}" for k, n in sorted(counts.items())))
