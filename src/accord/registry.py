@@ -66,6 +66,11 @@ class StrategyInfo:
     doc: str
     builtin: bool
 
+    @property
+    def role_label(self) -> str:
+        """The role as messages and listings name it (``party strategy`` for ``party``)."""
+        return ROLES[self.role]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -286,7 +291,7 @@ def strategies(role: str | None = None) -> list[StrategyInfo]:
 def strategy(strategy_id: str) -> list[StrategyInfo]:
     """The entries registered under an id, in any role (an id may name, say, both a mediator
     and an agent)."""
-    found = [r.all()[strategy_id] for r in REGISTRIES.values() if strategy_id in r.all()]
+    found = [e for e in strategies() if e.id == strategy_id]
     if not found:
         known = sorted({e.id for e in strategies()})
         raise AgentError(strategy_id, f"unknown strategy; known: {', '.join(known)}")

@@ -15,6 +15,7 @@ coalition) and run it, once or ``repeat`` times with seeds ``seed``, ``seed + 1`
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -63,7 +64,6 @@ def run(
     if deadline.rounds is None and deadline.seconds is None:
         rounds = sc.timeline.deadline or info.default_rounds
         spec = replace(spec, deadline=replace(deadline, rounds=rounds))
-    info.check_participants(spec, sc)
     if parties is None:
         registry = REGISTRIES[info.party_role]
         parties = [registry.make(p, spec.protocol) for p in spec.parties]
@@ -214,7 +214,39 @@ def mediation(
     specs, one per party (default ``truthful``; a shorter list is padded with its last entry).
     ``rounds=None``: the scenario timeline's deadline, else the protocol's default.
     """
-    sc = _loaded(scenario, profiles)
+    loaded = _loaded(scenario, profiles)
+    return _mediation(
+        _reference(scenario),
+        loaded,
+        mediator,
+        parties,
+        protocol=protocol,
+        rounds=rounds,
+        seed=seed,
+        query_budget=query_budget,
+        phased=phased,
+        per_call=per_call,
+        discretize=discretize,
+        profiles=profiles,
+    )
+
+
+def _mediation(
+    reference: str,
+    sc: Scenario,
+    mediator: str | Sequence[str] | None,
+    parties: Sequence[str] | None,
+    *,
+    protocol: str | None,
+    rounds: int | None,
+    seed: int | None,
+    query_budget: int,
+    phased: bool,
+    per_call: float | None,
+    discretize: int,
+    profiles: Sequence[str] | None,
+) -> RunSpec:
+    """:func:`mediation` on the scenario ``reference`` names, already loaded as ``sc``."""
     if mediator is None:
         specs = ["caucus"] * max(len(sc.mediators), 1)
     else:
@@ -233,7 +265,7 @@ def mediation(
     elif phased:
         raise ProtocolError("phase-by-phase mediation needs a caucus mediator")
     return RunSpec(
-        _reference(scenario),
+        reference,
         tuple(strategies),
         chosen,
         mediators=tuple(specs),
@@ -281,8 +313,15 @@ def mediate(
     scenario stands at the end) and the agreement's Euclidean distance to it; with
     ``repeat=K``, a list of K results with seeds ``seed … seed + K − 1``.
     """
-    spec = mediation(scenario, mediator, parties, **kwargs)
-    sc = scenario_for(spec, _loaded(scenario, spec.profiles))
+    # mediation's own defaults, filled in once; the scenario is loaded once for the spec and
+    # the runs
+    bound = inspect.signature(mediation).bind(scenario, mediator, parties, **kwargs)
+    bound.apply_defaults()
+    chosen = dict(bound.arguments)
+    del chosen["scenario"], chosen["mediator"], chosen["parties"]
+    loaded = _loaded(scenario, chosen["profiles"])
+    spec = _mediation(_reference(scenario), loaded, mediator, parties, **chosen)
+    sc = scenario_for(spec, loaded)
     results = [
         _with_nash(run(s, scenario=sc), sc) for s in _series(spec, 1 if repeat is None else repeat)
     ]
@@ -293,10 +332,10 @@ def _with_nash(result: NegotiationResult, scenario: Scenario) -> NegotiationResu
     from accord.analysis import analyze_timeline
 
     solution = analyze_timeline(scenario).at(result.rounds).analysis.nash
-    nash = None if solution is None else tuple(float(u) for u in solution.utilities)
+    nash = None if solution is None else [float(u) for u in solution.utilities]
     details = dict(result.details)
     if nash is not None:
-        details["nash_utilities"] = [float(u) for u in nash]
+        details["nash_utilities"] = nash
         if result.agreed:
             gap = sum((a - b) ** 2 for a, b in zip(result.utilities, nash, strict=True))
             details["distance_to_nash"] = float(gap**0.5)

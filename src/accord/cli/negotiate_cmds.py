@@ -157,10 +157,9 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _render_one(console: Console, entry: accord.StrategyInfo) -> None:
-    kind = {"agent": "agent", "mediator": "mediator", "party": "party strategy"}[entry.role]
     origin = "built in" if entry.builtin else "plug-in"
     console.print(
-        f"[bold]{entry.id}[/]: {kind} ({origin}) for {', '.join(entry.protocols)}",
+        f"[bold]{entry.id}[/]: {entry.role_label} ({origin}) for {', '.join(entry.protocols)}",
         soft_wrap=True,
     )
     if entry.params:

@@ -82,13 +82,12 @@ class Clock:
 class SeedLayout:
     """The children of the run's seed, by the layout in the module documentation."""
 
-    __slots__ = ("_children", "entropy", "mediators", "parties")
+    __slots__ = ("_children", "entropy", "parties")
 
     def __init__(self, seed: int | None, parties: int, mediators: int):
         root = np.random.SeedSequence(seed)
         self.entropy: int = int(root.entropy) if seed is None else seed  # type: ignore[arg-type]
         self.parties = parties
-        self.mediators = mediators
         self._children = root.spawn(parties + 1 + mediators)
 
     def party(self, i: int) -> np.random.Generator:
@@ -261,9 +260,7 @@ class Session:
         if seat >= 0:
             return self.party_ids[seat], self.party_role, self.names[seat]
         j = -1 - seat
-        spec = self.spec.mediators
-        participant = spec[j] if j < len(spec) else self.mediator_names[j]
-        return participant, "mediator", self.mediator_names[j]
+        return self.spec.mediators[j], "mediator", self.mediator_names[j]
 
     def failure(self, seat: Seat, reason: str) -> ParticipantFailure:
         """The failure of the participant at ``seat`` (raise it)."""
@@ -317,14 +314,11 @@ class Session:
         return Trace.deferred(lambda: events_from_rows(rows))
 
     # -- the result ----------------------------------------------------------------------------
-    def discount_time(self, rounds: int) -> float:
-        """The relative time at which utilities are discounted (protocols may refine it)."""
-        return self.clock.time
-
     def discounted(self, i: int, utility: float, agreed: bool, rounds: int) -> float:
+        """Party ``i``'s ``utility`` discounted at the relative time the run ended (protocols
+        with their own rule override this)."""
         discount = self.own[i].discount
-        t = self.discount_time(rounds)
-        return utility * discount**t if discount is not None else utility
+        return utility * discount**self.clock.time if discount is not None else utility
 
     def result(
         self,

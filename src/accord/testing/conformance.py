@@ -16,22 +16,20 @@ It never raises on a misbehaving agent: it returns a :class:`ConformanceReport` 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from accord.mechanisms import (
     Agent,
-    AgentView,
     Deadline,
     NegotiationResult,
-    Response,
     run_alternating_offers,
 )
 from accord.mechanisms.spec import ALTERNATING_OFFERS
 from accord.registry import make_agent
 from accord.scenario import Scenario
 from accord.testing.scenarios import conformance_scenarios
+from accord.testing.timing import Calls, timed
 
 DEFAULT_PARTNERS = ("boulware", "conceder", "hardliner", "random")
 AgentSource = str | Callable[[], Agent]
@@ -104,31 +102,6 @@ class ConformanceReport:
         )
 
 
-class _Timed:
-    """Wraps an agent and records how long each of its calls takes."""
-
-    def __init__(self, inner: Agent):
-        self.inner = inner
-        self.durations: list[float] = []
-
-    def start(self, view: AgentView) -> None:
-        self.inner.start(view)
-
-    def propose(self, view: AgentView) -> int | None:
-        t = time.perf_counter()
-        try:
-            return self.inner.propose(view)
-        finally:
-            self.durations.append(time.perf_counter() - t)
-
-    def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
-        t = time.perf_counter()
-        try:
-            return self.inner.respond(view, offer, proposer)
-        finally:
-            self.durations.append(time.perf_counter() - t)
-
-
 def check_agent(
     agent: AgentSource,
     *,
@@ -155,14 +128,14 @@ def _build(source: AgentSource) -> Agent:
 
 def _play(
     agent: AgentSource, partner: AgentSource, sc: Scenario, seat: int, rounds: int, seed: int
-) -> tuple[NegotiationResult, _Timed]:
-    timed = _Timed(_build(agent))
+) -> tuple[NegotiationResult, Calls]:
+    calls = Calls()
     agents: list[Agent] = [_build(partner) for _ in sc.parties]
-    agents[seat] = timed
+    agents[seat] = timed(_build(agent), Agent, calls)
     result = run_alternating_offers(
         sc, agents, deadline=Deadline(rounds=rounds, per_call=5.0), seed=seed, first=0
     )
-    return result, timed
+    return result, calls
 
 
 def _check_seat(
@@ -174,13 +147,12 @@ def _check_seat(
     seed: int,
     max_mean_call: float,
 ) -> RunCheck:
-    first, timed = _play(agent, partner, sc, seat, rounds, seed)
+    first, timing = _play(agent, partner, sc, seat, rounds, seed)
     again, _ = _play(agent, partner, sc, seat, rounds, seed)
     problems = _problems(first, sc, rounds)
     if _steps(first) != _steps(again):
         problems.append("deterministic: the same seed gave a different trace")
-    calls = len(timed.durations)
-    mean = sum(timed.durations) / calls if calls else 0.0
+    calls, mean = len(timing.durations), timing.mean
     if mean > max_mean_call:
         problems.append(f"speed: mean {mean * 1e3:.2f} ms per call > {max_mean_call * 1e3} ms")
     name = partner if isinstance(partner, str) else getattr(partner, "__name__", "partner")
@@ -192,7 +164,7 @@ def _check_seat(
         first.agreed,
         calls,
         mean,
-        max(timed.durations, default=0.0),
+        max(timing.durations, default=0.0),
         tuple(problems),
     )
 

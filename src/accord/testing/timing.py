@@ -1,12 +1,13 @@
-"""Timing the participant under test: :func:`timed` wraps a mediator or party strategy in an
-object of the same role that records how long each of its calls takes (``start`` is not timed:
-it may prepare; the mechanism's per-call limit still applies to it)."""
+"""Timing the participant under test: :func:`timed` wraps an agent, a mediator or a party
+strategy in an object of the same role that records how long each of its calls takes
+(``start`` is not timed: it may prepare; the mechanism's per-call limit still applies to it)."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
+from accord.mechanisms.alternating_offers import Agent
 from accord.mechanisms.caucus import CaucusMediator, CaucusParty
 from accord.mechanisms.single_text import SingleTextMediator, Voter
 
@@ -42,6 +43,16 @@ class _Timed:
         self.inner.start(view)
 
 
+class _TimedAgent(_Timed):
+    __slots__ = ()
+
+    def propose(self, view: Any) -> Any:
+        return self._call("propose", view)
+
+    def respond(self, view: Any, offer: int, proposer: str) -> Any:
+        return self._call("respond", view, offer, proposer)
+
+
 class _TimedTextMediator(_Timed):
     __slots__ = ()
 
@@ -74,6 +85,7 @@ class _TimedCaucusParty(_Timed):
 
 
 _WRAPPERS: dict[type, type[_Timed]] = {
+    Agent: _TimedAgent,
     SingleTextMediator: _TimedTextMediator,
     Voter: _TimedVoter,
     CaucusMediator: _TimedCaucusMediator,

@@ -126,7 +126,6 @@ class CaucusSession(Session):
         self.start_round = start_round
         self.applied: set[str] = set()
         self.away: frozenset[str] = frozenset()
-        self.delay_cost: dict[str, float] = dict(self.timeline.delay_cost)
         space = scenario.space
         self.locked = {
             space.issue_index(n): space.issues[space.issue_index(n)].index_of(v)
@@ -158,7 +157,8 @@ class CaucusSession(Session):
             )
             for j, name in enumerate(self.mediator_names)
         ]
-        self.states = [PartyState(o, float(self.delay_cost.get(o.name, 0.0))) for o in own]
+        delay = self.timeline.delay_cost
+        self.states = [PartyState(o, float(delay.get(o.name, 0.0))) for o in own]
         self.pviews = [
             PartyView(
                 self.states[i],
@@ -192,7 +192,6 @@ class CaucusSession(Session):
             self.states[i].preferences = own
             self.states[i].delay_cost = float(state.delay_cost.get(party.name, 0.0))
         self.scenario = snapshot
-        self.delay_cost = dict(state.delay_cost)
         self.away = state.unavailable
         if state.deadline is not None and self.clock.rounds is not None:
             self.clock.rounds = min(max(state.deadline, rnd + 1), self.clock.rounds)
@@ -314,7 +313,7 @@ class CaucusSession(Session):
         total = self.clock.rounds or max(rounds, 1)
         t = min(rounds / total, 1.0)
         u = utility * own.discount**t if own.discount is not None else utility
-        return u - self.delay_cost.get(own.name, 0.0) * (rounds if agreed else total)
+        return u - self.states[i].delay_cost * (rounds if agreed else total)
 
     def details(self) -> dict[str, Any]:
         asked = {n: len(self.exchanges[n]) for n in self.names}
