@@ -17,6 +17,7 @@ from accord.api import ScenarioInfo, convert, divide, list_scenarios, load
 from accord.errors import (
     AccordError,
     AgentError,
+    ConfigError,
     ParticipantFailure,
     ProtocolError,
     ScenarioError,
@@ -39,6 +40,7 @@ __all__ = [
     "AccordError",
     "AgentError",
     "Analysis",
+    "ConfigError",
     "Deadline",
     "Division",
     "Failure",

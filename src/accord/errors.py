@@ -9,12 +9,9 @@ class AccordError(Exception):
     """Base class of every error accord raises on purpose."""
 
 
-class ScenarioError(AccordError):
-    """A scenario (or a file describing one) is invalid.
-
-    ``file`` and ``line`` locate the problem when it comes from a file; ``str(err)`` reads
-    ``file:line: reason`` so that a person can go straight to it.
-    """
+class FileError(AccordError):
+    """Bad input that may come from a file: ``file`` and ``line`` locate the problem when it
+    does; ``str(err)`` reads ``file:line: reason`` so that a person can go straight to it."""
 
     def __init__(self, reason: str, file: str | Path | None = None, line: int | None = None):
         self.reason = reason
@@ -28,6 +25,14 @@ class ScenarioError(AccordError):
         if self.line is None:
             return f"{self.file}: {self.reason}"
         return f"{self.file}:{self.line}: {self.reason}"
+
+
+class ScenarioError(FileError):
+    """A scenario (or a file describing one) is invalid."""
+
+
+class ConfigError(FileError):
+    """A tournament configuration (or the file describing it) is invalid."""
 
 
 class ProtocolError(AccordError):

@@ -1,6 +1,19 @@
 """The ``accord`` command line. Thin: parse, call one library function, render."""
 
-from accord.cli import divide_cmds, mediate_cmds, negotiate_cmds, scenario_cmds
+from accord.cli import (
+    divide_cmds,
+    mediate_cmds,
+    negotiate_cmds,
+    scenario_cmds,
+    tournament_cmds,
+)
 from accord.cli.app import app
 
-__all__ = ["app", "divide_cmds", "mediate_cmds", "negotiate_cmds", "scenario_cmds"]
+__all__ = [
+    "app",
+    "divide_cmds",
+    "mediate_cmds",
+    "negotiate_cmds",
+    "scenario_cmds",
+    "tournament_cmds",
+]

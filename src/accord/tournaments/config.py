@@ -1,0 +1,325 @@
+"""A tournament's configuration: which strategies meet on which scenarios, how often, how long.
+
+A YAML file (validated; every error names the file and line) or a mapping of the same shape
+becomes a frozen :class:`TournamentConfig`::
+
+    name: demo
+    agents: [boulware, conceder, "aspiration:beta=2", tit-for-tat]   # registry specs
+    scenarios: [job-offer, path/to/folder, "../corpus/*"]             # names, paths, globs
+    rounds: 100            # or seconds:
+    repetitions: 2
+    rotate_roles: true     # every agent plays every seat (permutations); false: combinations
+    self_play: true        # an agent may meet itself
+    seed: 0
+
+A mediated tournament names ``mediators:`` and ``parties:`` (party strategies) instead of
+``agents:``. Scenario paths are relative to the configuration file; a folder is one scenario
+when it holds one, else every scenario inside it. Every strategy spec is checked against the
+registry (``plugins:`` are imported first: module names or ``.py`` files whose registration
+decorators add third-party strategies, in this process and in every worker).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import importlib
+import importlib.util
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from accord.errors import AccordError, ConfigError
+
+#: How a tournament isolates the participants it runs.
+ISOLATIONS = ("none", "process")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class LimitsFile(_Strict):
+    seconds: float = Field(60.0, gt=0)
+    memory_mb: int = Field(1024, gt=0)
+
+
+class TournamentFile(_Strict):
+    """The schema of a tournament file (see the module's documentation)."""
+
+    name: str = Field(min_length=1)
+    scenarios: list[str] = Field(min_length=1)
+    agents: list[str] | None = None
+    mediators: list[str] | None = None
+    parties: list[str] | None = None
+    protocol: str | None = None
+    rounds: int | None = Field(None, ge=1)
+    seconds: float | None = Field(None, gt=0)
+    per_call: float | None = Field(5.0, gt=0)
+    repetitions: int = Field(1, ge=1)
+    rotate_roles: bool = True
+    self_play: bool = True
+    alternate_first: bool = False
+    seed: int = Field(0, ge=0)
+    discretize: int = Field(11, ge=2)
+    budget: int = Field(50, ge=0)
+    phased: bool = False
+    isolation: Literal["none", "process"] = "none"
+    limits: LimitsFile = Field(default_factory=lambda: LimitsFile.model_validate({}))
+    traces: bool = False
+    plugins: list[str] = Field(default_factory=list)
+    batch: int = Field(200, ge=1)
+
+
+@dataclass(frozen=True, slots=True)
+class TournamentConfig:
+    """A validated tournament configuration; scenario references are resolved (packaged
+    names, or absolute paths of scenario files and folders) and plug-ins absolute."""
+
+    name: str
+    scenarios: tuple[str, ...]
+    agents: tuple[str, ...] = ()
+    mediators: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    protocol: str | None = None
+    rounds: int | None = None
+    seconds: float | None = None
+    per_call: float | None = 5.0
+    repetitions: int = 1
+    rotate_roles: bool = True
+    self_play: bool = True
+    alternate_first: bool = False
+    seed: int = 0
+    discretize: int = 11
+    budget: int = 50
+    phased: bool = False
+    isolation: str = "none"
+    limit_seconds: float = 60.0
+    limit_memory_mb: int = 1024
+    traces: bool = False
+    plugins: tuple[str, ...] = ()
+    batch: int = 200
+
+    @property
+    def mediated(self) -> bool:
+        return bool(self.mediators)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data; :meth:`from_dict` gives back an equal configuration."""
+        return {name: _plain(getattr(self, name)) for name in TournamentConfig.__slots__}
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> TournamentConfig:
+        """A configuration ``to_dict`` wrote (already resolved: nothing is looked up)."""
+        known = set(TournamentConfig.__slots__)
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"unknown tournament configuration keys {sorted(unknown)}")
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items()
+        }
+        return TournamentConfig(**values)
+
+    def digest(self) -> str:
+        """A hash of the configuration: the same configuration is the same tournament (a store
+        resumes it instead of starting another)."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def load_config(path: str | Path) -> TournamentConfig:
+    """Read and validate a tournament file; :class:`~accord.errors.ConfigError` names the file
+    and line of the first problem."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", file) from None
+    try:
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        raise ConfigError(f"invalid YAML: {exc.problem}", file, line) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", file) from None
+    if not isinstance(data, dict):
+        raise ConfigError("a tournament file is a mapping (name:, scenarios:, agents: …)", file, 1)
+    return parse_config(data, base=file.parent, source=file, text=text)
+
+
+def parse_config(
+    data: Mapping[str, Any],
+    *,
+    base: str | Path = ".",
+    source: str | Path | None = None,
+    text: str | None = None,
+) -> TournamentConfig:
+    """Validate a configuration mapping; relative scenario and plug-in paths are resolved
+    against ``base``. ``source``/``text`` (the file and its text) locate errors."""
+    from accord.io.yaml_text import line_of, loc_text
+
+    def fail(reason: str, loc: tuple[Any, ...]) -> ConfigError:
+        line = line_of(text, loc) if text is not None else None
+        return ConfigError(f"{loc_text(loc)}: {reason}", source, line)
+
+    try:
+        spec = TournamentFile.model_validate(dict(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise fail(str(err["msg"]).removeprefix("Value error, "), tuple(err["loc"])) from None
+    root = Path(base)
+    plugins = tuple(_plugin_ref(p, root) for p in spec.plugins)
+    for i, ref in enumerate(plugins):
+        try:
+            import_plugin(ref)
+        except AccordError as exc:
+            raise fail(str(exc), ("plugins", i)) from None
+    scenarios: list[str] = []
+    for i, entry in enumerate(spec.scenarios):
+        try:
+            found = resolve_scenarios(entry, root)
+        except AccordError as exc:
+            raise fail(str(exc), ("scenarios", i)) from None
+        scenarios.extend(s for s in found if s not in scenarios)
+    config = TournamentConfig(
+        name=spec.name,
+        scenarios=tuple(scenarios),
+        agents=tuple(spec.agents or ()),
+        mediators=tuple(spec.mediators or ()),
+        parties=tuple(spec.parties or ()),
+        protocol=spec.protocol,
+        rounds=spec.rounds,
+        seconds=spec.seconds,
+        per_call=spec.per_call,
+        repetitions=spec.repetitions,
+        rotate_roles=spec.rotate_roles,
+        self_play=spec.self_play,
+        alternate_first=spec.alternate_first,
+        seed=spec.seed,
+        discretize=spec.discretize,
+        budget=spec.budget,
+        phased=spec.phased,
+        isolation=spec.isolation,
+        limit_seconds=spec.limits.seconds,
+        limit_memory_mb=spec.limits.memory_mb,
+        traces=spec.traces,
+        plugins=plugins,
+        batch=spec.batch,
+    )
+    _check_strategies(config, fail)
+    return config
+
+
+def _check_strategies(config: TournamentConfig, fail: Any) -> None:
+    """Every spec names a registered strategy of the right role and protocol."""
+    from accord.mechanisms import PROTOCOLS
+    from accord.mechanisms.spec import ALTERNATING_OFFERS
+    from accord.registry import AGENTS, MEDIATORS, PARTY_STRATEGIES
+
+    if config.agents and (config.mediators or config.parties):
+        raise fail("name either agents: or mediators: and parties:, not both", ("agents",))
+    if not config.agents and not config.mediators:
+        raise fail("a tournament needs agents: (or mediators: and parties:)", ("agents",))
+    if config.protocol is not None and config.protocol not in PROTOCOLS:
+        raise fail(f"unknown protocol; protocols: {', '.join(PROTOCOLS)}", ("protocol",))
+    if config.agents:
+        if config.protocol not in (None, ALTERNATING_OFFERS):
+            raise fail("agents: negotiate by alternating offers", ("protocol",))
+        checks: list[tuple[str, Any, tuple[str, ...], str | None]] = [
+            ("agents", AGENTS, config.agents, ALTERNATING_OFFERS)
+        ]
+    else:
+        checks = [
+            ("mediators", MEDIATORS, config.mediators, config.protocol),
+            ("parties", PARTY_STRATEGIES, config.parties or ("truthful",), config.protocol),
+        ]
+    for key, registry, specs, protocol in checks:
+        for i, spec in enumerate(specs):
+            try:
+                registry.make(spec, protocol)
+            except AccordError as exc:
+                raise fail(str(exc), (key, i)) from None
+
+
+def _plugin_ref(ref: str, base: Path) -> str:
+    """A module name as it is, a ``.py`` file as an absolute path."""
+    return str((base / ref).resolve()) if ref.endswith(".py") else ref
+
+
+def import_plugin(ref: str) -> None:
+    """Import a plug-in (a module name or a ``.py`` file) once per process; importing it runs
+    its registration decorators."""
+    if ref in _IMPORTED:
+        return
+    try:
+        if ref.endswith(".py"):
+            path = Path(ref)
+            name = f"accord_plugin_{hashlib.sha256(ref.encode()).hexdigest()[:12]}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None or not path.is_file():
+                raise ConfigError("no such plug-in file", ref)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        else:
+            importlib.import_module(ref)
+    except AccordError:
+        raise
+    except Exception as exc:
+        raise ConfigError(f"plug-in {ref} failed to import: {exc!r}") from exc
+    _IMPORTED.add(ref)
+
+
+_IMPORTED: set[str] = set()
+
+
+def resolve_scenarios(entry: str, base: Path) -> list[str]:
+    """The scenarios one ``scenarios:`` entry names: a packaged name, a file or folder (a folder
+    that is not itself a scenario stands for the scenarios inside it), or a glob."""
+    from accord.api import packaged_scenarios
+
+    if entry in packaged_scenarios():
+        return [entry]
+    pattern = str(base / entry)
+    if any(c in entry for c in "*?["):
+        matches = [Path(p) for p in sorted(glob.glob(pattern))]
+        if not matches:
+            raise ConfigError(f"no file or folder matches {entry!r}")
+        return [s for m in matches for s in _scenarios_at(m)]
+    path = Path(pattern)
+    if not path.exists():
+        raise ConfigError(
+            f"no such file, folder or packaged scenario {entry!r} "
+            f"(packaged: {', '.join(packaged_scenarios())})"
+        )
+    return _scenarios_at(path)
+
+
+def _scenarios_at(path: Path) -> list[str]:
+    """A scenario file or folder as itself; a folder of scenarios as its scenarios."""
+    from accord.io import load_path
+
+    path = path.resolve()
+    if path.is_file():
+        return [str(path)]
+    try:
+        load_path(path)
+        return [str(path)]
+    except AccordError as exc:
+        inner = sorted(p for p in path.iterdir() if p.is_dir() or p.suffix in _SCENARIO_FILES)
+        if not inner:
+            raise ConfigError(f"{path} holds no scenario: {exc}") from None
+        return [s for p in inner for s in _scenarios_at(p)]
+
+
+_SCENARIO_FILES = (".yaml", ".yml")

@@ -1,0 +1,42 @@
+"""A local worker process of :class:`~accord.tournaments.executors.ProcessExecutor`.
+
+Started as ``python -m accord.tournaments.process_worker ADDRESS`` with the connection's key on
+standard input: it connects back to the supervisor, says it is ready, then runs each call it
+receives and sends back the answer (or the exception) until it is told to stop. It imports
+nothing of the program that started it, so any program (a script without a ``__main__`` guard
+too) can run tournaments on processes.
+"""
+
+from __future__ import annotations
+
+import sys
+from multiprocessing.connection import Client
+from typing import Any
+
+
+def serve(address: str, key: bytes) -> None:
+    conn = Client(address, family="AF_UNIX", authkey=key)
+    conn.send(("ready", None, None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task, fn, args, kwargs = message
+        reply: tuple[Any, bool, Any]
+        try:
+            reply = (task, True, fn(*args, **kwargs))
+        except BaseException as exc:
+            reply = (task, False, exc)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # an unpicklable answer or exception
+            from accord.errors import AccordError
+
+            conn.send((task, False, AccordError(f"could not send the answer back: {exc!r}")))
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], bytes.fromhex(sys.stdin.readline().strip()))

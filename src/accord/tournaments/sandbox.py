@@ -1,0 +1,131 @@
+"""Isolation for untrusted participants: a run in a process of its own, with limits.
+
+``isolation: process`` in a tournament runs every run that involves a participant not built
+into accord in a forked child process:
+
+* **memory** — the child's address space may grow by at most ``limits.memory_mb`` beyond what it
+  starts with (``RLIMIT_AS``): an allocation past it raises ``MemoryError`` inside the
+  participant's call, which the run records as that participant's failure;
+* **time** — a timer interrupts the child after ``limits.seconds``: inside a participant's call
+  the interruption is that participant's failure (``RunTimeLimit``); a child that does not
+  answer within the limit and a grace period (stuck in native code) is killed, and the run is
+  failed run with the reason;
+* a child that dies (a crash in native code, a signal) is a failed run with the reason.
+
+The parent process, and with it the tournament, never runs the participant's code. POSIX only.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import time
+from typing import Any
+
+from accord.errors import AccordError
+from accord.mechanisms.result import NegotiationResult
+from accord.mechanisms.spec import RunSpec
+from accord.scenario import Scenario
+
+#: Seconds the parent waits past the time limit before it kills the child.
+GRACE = 2.0
+
+
+class RunTimeLimit(Exception):
+    """Raised inside an isolated run when its time limit has passed."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise RunTimeLimit("the run's time limit passed")
+
+
+def _limit_memory(memory_mb: int) -> None:
+    import resource
+
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[0])
+    current = pages * os.sysconf("SC_PAGE_SIZE")
+    limit = current + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(spec: RunSpec, scenario: Scenario, seconds: float, memory_mb: int, out: int) -> None:
+    from accord.runner import run
+
+    try:
+        _limit_memory(memory_mb)
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            result: Any = run(spec, scenario=scenario)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        payload = pickle.dumps(("ok", result))
+    except RunTimeLimit:
+        payload = pickle.dumps(("error", f"the run exceeded its time limit of {seconds:g} s"))
+    except MemoryError:
+        payload = pickle.dumps(("error", f"the run exceeded its memory limit of {memory_mb} MB"))
+    except BaseException as exc:
+        payload = pickle.dumps(("error", f"the run raised {exc!r}"))
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(out, view) :]
+
+
+def run_isolated(
+    spec: RunSpec, scenario: Scenario, *, seconds: float, memory_mb: int
+) -> NegotiationResult:
+    """Run ``spec`` in a forked child process within the limits (see the module)."""
+    if not hasattr(os, "fork"):
+        raise AccordError("isolation: process needs a POSIX system (fork)")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, write the answer, leave without cleanup
+        code = 0
+        try:
+            os.close(read)
+            _child(spec, scenario, seconds, memory_mb, write)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        data, timed_out = _read(read, seconds + GRACE)
+    finally:
+        os.close(read)
+    if timed_out:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    if timed_out:
+        raise AccordError(f"killed: no answer within {seconds:g} s (+{GRACE:g} s grace)")
+    if not data:
+        if os.WIFSIGNALED(status):
+            why = f"the isolated run died from signal {os.WTERMSIG(status)}"
+        else:
+            why = f"the isolated run exited with code {os.waitstatus_to_exitcode(status)}"
+        raise AccordError(why)
+    kind, value = pickle.loads(data)
+    if kind == "ok":
+        result: NegotiationResult = value
+        return result
+    raise AccordError(str(value))
+
+
+def _read(fd: int, timeout: float) -> tuple[bytes, bool]:
+    """Everything written to ``fd`` until it closes, or what came before ``timeout``."""
+    chunks: list[bytes] = []
+    end = time.monotonic() + timeout
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return b"".join(chunks), True
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks), False
+        chunks.append(chunk)
