@@ -5,7 +5,10 @@ scheduler's address) or, without an address, to a ``LocalCluster`` of ``workers`
 starts and stops itself. Every worker imports accord (and the tournament's ``plugins:``), loads
 each scenario once and keeps it; the results come back to the process that runs the tournament,
 which alone writes the store. The same configuration gives the same records as the serial and
-process executors.
+process executors. A batch that kills every worker Dask tries it on (Dask's
+``distributed.scheduler.allowed-failures``, 3 by default) fails with
+:class:`~accord.tournaments.executors.WorkerDied`, as on local processes: the tournament then runs
+its runs one by one and records the one that kills its worker as failed.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from concurrent.futures import Executor, Future
 from typing import Any
 
 from accord.errors import AccordError
+from accord.tournaments.executors import WorkerDied
 
 
 class DaskExecutor(Executor):
@@ -23,19 +27,14 @@ class DaskExecutor(Executor):
 
     def __init__(self, address: str | None = None, workers: int | None = None):
         try:
-            from distributed import Client, LocalCluster
+            from distributed import Client, KilledWorker, LocalCluster
         except ImportError:
             raise AccordError(
                 "the dask executor needs Dask distributed: pip install 'accord[dask]'"
             ) from None
         self._cluster: Any = None
         if address is None:
-            self._cluster = LocalCluster(
-                n_workers=workers or 2,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
+            self._cluster = _local_cluster(LocalCluster, workers or 2)
             self._client: Any = Client(self._cluster)
         else:
             try:
@@ -46,6 +45,7 @@ class DaskExecutor(Executor):
         self._pending: dict[int, Any] = {}  # Dask futures are cancelled once unreferenced
         self._lock = threading.Lock()
         self._next = 0
+        self._killed: type[Exception] = KilledWorker
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
@@ -61,6 +61,8 @@ class DaskExecutor(Executor):
                 self._pending.pop(key, None)
             try:
                 future.set_result(finished.result())
+            except self._killed as exc:
+                future.set_exception(WorkerDied(f"the batch killed its Dask workers: {exc}"))
             except BaseException as exc:
                 future.set_exception(exc)
 
@@ -75,3 +77,20 @@ class DaskExecutor(Executor):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _local_cluster(cls: Any, workers: int) -> Any:
+    """A cluster of ``workers`` single-threaded worker processes on this machine, without a
+    dashboard. Each worker holds only the batch it runs (``worker-saturation`` 1), so that a
+    batch that kills its worker is the only one Dask blames for it."""
+    import dask
+
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+        return cls(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # the scheduler's HTTP server (always started) on a free port of this host only
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+        )

@@ -147,7 +147,7 @@ class ProcessExecutor(Executor):
                     continue
                 task_id = self._state.queue.popleft()
                 task = self._state.tasks[task_id]
-                if not task.future.set_running_or_notify_cancel():
+                if not task.future.running() and not task.future.set_running_or_notify_cancel():
                     del self._state.tasks[task_id]
                     continue
                 worker.task = task_id
@@ -159,6 +159,18 @@ class ProcessExecutor(Executor):
                     task.future.set_exception(exc)
 
     def _supervise(self) -> None:
+        try:
+            self._loop()
+        except BaseException as exc:  # never leave a caller waiting on a future forever
+            with self._lock:
+                self._closing = True
+                lost = [self._state.tasks.pop(t).future for t in list(self._state.tasks)]
+                self._state.queue.clear()
+            for future in lost:
+                if not future.done():
+                    future.set_exception(WorkerDied(f"the supervisor failed: {exc!r}"))
+
+    def _loop(self) -> None:
         while True:
             self._dispatch()
             with self._lock:

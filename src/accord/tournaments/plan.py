@@ -159,6 +159,7 @@ def _templates(
                 discretize=config.discretize,
             ),
         )
+    from accord.registry import PARTY_STRATEGIES
     from accord.runner import mediation
 
     out = []
@@ -175,5 +176,11 @@ def _templates(
             per_call=config.per_call,
             discretize=config.discretize,
         )
+        for party in config.parties:
+            if spec.protocol not in PARTY_STRATEGIES.info(party).protocols:
+                raise ConfigError(
+                    f"party strategy {party!r} cannot take part in {spec.protocol} mediation "
+                    f"(mediator {mediator!r})"
+                )
         out.append(replace(spec, scenario=reference, deadline=deadline))
     return tuple(out)
