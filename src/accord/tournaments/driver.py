@@ -94,6 +94,8 @@ def run_tournament(
     of :data:`EXECUTORS` or an executor object; ``progress`` is called after every stored
     batch.
     """
+    if isinstance(executor, str) and executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {executor!r}; executors: {', '.join(EXECUTORS)}")
     cfg = config if isinstance(config, TournamentConfig) else load_config(config)
     plan = make_plan(cfg)
     own_store = not isinstance(store, Store)

@@ -22,6 +22,7 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -97,14 +98,12 @@ class Plan:
         offset, first = divmod(offset, block.firsts)
         offset, seat = divmod(offset, len(block.seatings))
         repetition, template_index = divmod(offset, len(block.templates))
-        template = block.templates[template_index]
-        spec = replace(
-            template,
-            parties=block.seatings[seat],
-            seed=run_seed(self.config.seed, run_id),
-            options={**template.options, "first": first} if block.firsts > 1 else template.options,
+        spec = _seated(
+            block.templates[template_index],
+            block.seatings[seat],
+            first if block.firsts > 1 else None,
         )
-        return PlannedRun(run_id, spec, repetition)
+        return PlannedRun(run_id, spec.with_seed(run_seed(self.config.seed, run_id)), repetition)
 
     def spec(self, run_id: int) -> RunSpec:
         """The spec of run ``run_id``: what replays it."""
@@ -115,6 +114,14 @@ class Plan:
 
     def scenarios(self) -> tuple[str, ...]:
         return tuple(b.templates[0].scenario for b in self.blocks)
+
+
+@lru_cache(maxsize=4096)
+def _seated(template: RunSpec, seats: tuple[str, ...], first: int | None) -> RunSpec:
+    """``template`` with these strategies in its seats (and this first mover): the same few
+    specs recur in every repetition, so they are built once."""
+    options = template.options if first is None else {**template.options, "first": first}
+    return replace(template, parties=seats, options=options)
 
 
 def make_plan(config: TournamentConfig, scenarios: Sequence[Any] | None = None) -> Plan:

@@ -14,7 +14,7 @@ import math
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,8 @@ from accord.tournaments.plan import Plan, PlannedRun
 
 #: How many scenarios a worker keeps loaded.
 CACHE_SIZE = 64
+#: How many memoised texts and scores a loaded scenario keeps.
+MEMO_SIZE = 100_000
 
 
 @dataclass(slots=True)
@@ -38,10 +40,30 @@ class Loaded:
     scenario: Scenario
     reservations: tuple[float | None, ...]
     _timeline: Any = None
+    _memo: dict[Any, Any] = field(default_factory=dict)
+
+    def text(self, value: Any, key: Any) -> str:
+        """``value`` as compact JSON, memoised under ``key`` (the same few values recur)."""
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            hit = self._memo[key] = _json(value)
+        return hit
 
     def scores(self, utilities: Sequence[float], rounds: int) -> tuple[float | None, ...]:
         """Welfare, distance to the Pareto frontier and to the Nash point of ``utilities`` (the
-        analysis in force at ``rounds``)."""
+        analysis in force at ``rounds``), memoised."""
+        snapshot = 0 if not self.scenario.timeline.events else rounds
+        key = ("scores", snapshot, tuple(utilities))
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            hit = self._memo[key] = self._scores(utilities, rounds)
+        return hit  # type: ignore[no-any-return]
+
+    def _scores(self, utilities: Sequence[float], rounds: int) -> tuple[float | None, ...]:
         u = np.asarray(utilities, dtype=float)
         if not np.all(np.isfinite(u)):
             return (None, None, None)
@@ -132,21 +154,22 @@ def result_row(
     if traces:
         rows = [e.to_dict() for e in result.trace]
         trace = zlib.compress(json.dumps(rows, separators=(",", ":")).encode())
+    text = entry.text
     return (
         planned.run_id,
         spec.scenario,
         spec.protocol,
-        _json(list(result.parties)),
-        _json(list(spec.parties)),
-        _json(list(spec.mediators)),
-        _json(dict(spec.options)),
+        text(list(result.parties), ("parties", result.parties)),
+        text(list(spec.parties), ("seats", spec.parties)),
+        text(list(spec.mediators), ("mediators", spec.mediators)),
+        text(dict(spec.options), ("options", spec.options)),
         planned.repetition,
         spec.seed,
         "failed" if failure is not None else "done",
         int(result.agreed),
-        None if result.outcome is None else _json(result.outcome),
-        _json(utilities),
-        _json(list(entry.reservations)),
+        None if result.outcome is None else text(result.outcome, ("outcome", result.agreement)),
+        text(utilities, ("utilities", result.utilities)),
+        text(list(entry.reservations), "reservations"),
         welfare,
         pareto,
         nash,
