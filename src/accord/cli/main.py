@@ -4,6 +4,7 @@ from accord.cli import (
     divide_cmds,
     mediate_cmds,
     negotiate_cmds,
+    report_cmds,
     scenario_cmds,
     tournament_cmds,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "divide_cmds",
     "mediate_cmds",
     "negotiate_cmds",
+    "report_cmds",
     "scenario_cmds",
     "tournament_cmds",
 ]

@@ -19,7 +19,7 @@ __all__ = ["render_html", "write_html"]
 #: Proposals listed at most in the table (the first ones; the figure shows all).
 MAX_PROPOSALS = 300
 
-_STYLE = """
+STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
        max-width: 1150px; padding: 0 1rem; color: #1c2833; line-height: 1.45; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem;
@@ -41,7 +41,7 @@ def _cell(value: Any) -> str:
     return f"<td>{escape('' if value is None else str(value))}</td>"
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>\n" for row in rows)
     return f"<table>\n<tr>{head}</tr>\n{body}</table>\n"
@@ -77,7 +77,7 @@ def _phases(report: CaseReport) -> str:
         (p["name"], ", ".join(p["issues"]), p["requires"] or "–", p["breakdown_risk"])
         for p in report.phases
     ]
-    return "<h2>Phases</h2>\n" + _table(("phase", "issues", "requires", "breakdown risk"), rows)
+    return "<h2>Phases</h2>\n" + table(("phase", "issues", "requires", "breakdown risk"), rows)
 
 
 def _timeline(report: CaseReport) -> str:
@@ -106,7 +106,7 @@ def _timeline(report: CaseReport) -> str:
         )
         for r in report.timeline
     ]
-    return "<h2>Timeline: the analysis after each event</h2>\n" + _table(headers, rows)
+    return "<h2>Timeline: the analysis after each event</h2>\n" + table(headers, rows)
 
 
 def _proposals(report: CaseReport) -> str:
@@ -131,7 +131,7 @@ def _proposals(report: CaseReport) -> str:
     return (
         "<h2>The mediator's proposals, round by round</h2>\n"
         f"<p>Expected utilities ({escape(utilities)}) at the round of each proposal.</p>\n"
-        + _table(headers, rows)
+        + table(headers, rows)
         + note
     )
 
@@ -143,7 +143,7 @@ def _events(report: CaseReport) -> str:
         (e["round"], e["date"] or "", e["name"], "yes" if e["in_trace"] else "scheduled only")
         for e in report.events
     ]
-    return "<h2>Events during the mediation</h2>\n" + _table(
+    return "<h2>Events during the mediation</h2>\n" + table(
         ("round", "date", "event", "recorded in the trace"), rows
     )
 
@@ -175,8 +175,8 @@ def _agreement(report: CaseReport) -> str:
         f"<h2>The agreed package (round {report.agreement_round}), by phase</h2>\n"
         "<p>Each party's utility from each phase: weighted issue values → expected value given "
         "the risk that the phase is not reached or breaks down.</p>\n"
-        + _table(headers, rows)
-        + _table(
+        + table(headers, rows)
+        + table(
             ("party", "utility", "expected utility", "reservation value", "Nash point"),
             per_party,
         )
@@ -204,7 +204,7 @@ def render_html(report: CaseReport, scenario: Scenario, result: NegotiationResul
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(report.name)}: case report</title>\n"
-        f"<style>{_STYLE}</style>\n"
+        f"<style>{STYLE}</style>\n"
         f"<script>{get_plotlyjs()}</script>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
 

@@ -61,7 +61,7 @@ class Loaded:
             if len(self._memo) > MEMO_SIZE:
                 self._memo.clear()
             hit = self._memo[key] = self._scores(utilities, rounds)
-        return hit  # type: ignore[no-any-return]
+        return hit
 
     def _scores(self, utilities: Sequence[float], rounds: int) -> tuple[float | None, ...]:
         u = np.asarray(utilities, dtype=float)
