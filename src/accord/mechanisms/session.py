@@ -82,22 +82,31 @@ class Clock:
 class SeedLayout:
     """The children of the run's seed, by the layout in the module documentation."""
 
-    __slots__ = ("_children", "entropy", "parties")
+    __slots__ = ("entropy", "mediators", "parties")
 
     def __init__(self, seed: int | None, parties: int, mediators: int):
-        root = np.random.SeedSequence(seed)
-        self.entropy: int = int(root.entropy) if seed is None else seed  # type: ignore[arg-type]
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        self.entropy: int = seed
         self.parties = parties
-        self._children = root.spawn(parties + 1 + mediators)
+        self.mediators = mediators
+
+    def child(self, i: int) -> np.random.SeedSequence:
+        """Child ``i`` of ``SeedSequence(seed)``: what ``SeedSequence(seed).spawn(k)[i]`` is
+        (made on demand: most runs draw from few of them)."""
+        return np.random.SeedSequence(self.entropy, spawn_key=(i,))
+
+    def party_seed(self, i: int) -> np.random.SeedSequence:
+        return self.child(i)
 
     def party(self, i: int) -> np.random.Generator:
-        return np.random.default_rng(self._children[i])
+        return np.random.default_rng(self.child(i))
 
     def mechanism(self) -> np.random.SeedSequence:
-        return self._children[self.parties]
+        return self.child(self.parties)
 
     def mediator(self, j: int) -> np.random.Generator:
-        return np.random.default_rng(self._children[self.parties + 1 + j])
+        return np.random.default_rng(self.child(self.parties + 1 + j))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +117,10 @@ class Option:
     kind: type
     default: OptionValue
     doc: str
+
+
+#: Options already checked, by protocol and options (the same few recur run after run).
+_CHECKED_OPTIONS: dict[tuple[str, Mapping[str, OptionValue]], dict[str, Any]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +176,16 @@ class ProtocolInfo:
     def check_options(self, spec: RunSpec) -> dict[str, Any]:
         """The spec's options with defaults filled in; :class:`ProtocolError` on unknown ones
         or wrong types."""
+        key = (self.name, spec.options)
+        checked = _CHECKED_OPTIONS.get(key)
+        if checked is None:
+            checked = self._check_options(spec)
+            if len(_CHECKED_OPTIONS) > 4096:
+                _CHECKED_OPTIONS.clear()
+            _CHECKED_OPTIONS[key] = checked
+        return dict(checked)
+
+    def _check_options(self, spec: RunSpec) -> dict[str, Any]:
         declared = {o.name: o for o in self.options}
         unknown = [k for k in spec.options if k not in declared]
         if unknown:

@@ -39,7 +39,16 @@ class AgentView:
     agent only reads them.
     """
 
-    __slots__ = ("_clock", "_history", "parties", "preferences", "rng", "rounds", "seconds")
+    __slots__ = (
+        "_clock",
+        "_history",
+        "_rng",
+        "_seed",
+        "parties",
+        "preferences",
+        "rounds",
+        "seconds",
+    )
 
     def __init__(
         self,
@@ -47,15 +56,24 @@ class AgentView:
         parties: tuple[str, ...],
         clock: Clock,
         history: list[OfferRecord],
-        rng: np.random.Generator,
+        seed: np.random.SeedSequence,
     ):
         self.preferences = preferences
         self.parties = parties
         self.rounds = clock.rounds
         self.seconds = clock.seconds
-        self.rng = rng
+        self._seed = seed
+        self._rng: np.random.Generator | None = None
         self._history = ReadOnlyList(history)
         self._clock = clock
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The agent's own random generator (seeded by the run's seed layout; made on first
+        use: most agents never draw)."""
+        if self._rng is None:
+            self._rng = np.random.default_rng(self._seed)
+        return self._rng
 
     @property
     def name(self) -> str:

@@ -46,7 +46,7 @@ class OffersSession(Session):
         prefs = [own_preferences(scenario, i) for i in range(n)]
         self.own = list(prefs)
         self.views = [
-            AgentView(prefs[i], self.names, self.clock, self.history, self.seeds.party(i))
+            AgentView(prefs[i], self.names, self.clock, self.history, self.seeds.party_seed(i))
             for i in range(n)
         ]
 
