@@ -19,6 +19,7 @@ a view shows a list the mechanism keeps (history, inbox): readable, never writab
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TypeVar, overload
 
@@ -32,6 +33,8 @@ from accord.scenario import MAX_MATERIALISED, Party, Scenario
 POOL_SIZE = 200_000
 #: Spaces up to this size are enumerated for agents.
 MAX_AGENT_ENUMERATION = 10_000_000
+#: Spaces up to this size also keep their look-up tables as tuples (see ``OwnPreferences``).
+MAX_FAST = 20_000
 #: Utilities of this many recent outcomes are memoised by :class:`OwnUtility`.
 MEMO = 64
 
@@ -226,6 +229,7 @@ class OwnPreferences(_Frozen):
 
     __slots__ = (
         "_ascending",
+        "_fast",
         "_row",
         "_utilities",
         "discount",
@@ -251,6 +255,9 @@ class OwnPreferences(_Frozen):
     _utilities: np.ndarray | None
     _row: Callable[[Sequence[int]], float] | None
     _ascending: np.ndarray
+    #: small spaces: (utilities, pool, ascending utilities) as tuples of Python numbers, for
+    #: the per-turn look-ups (a tuple index or a bisection beats a NumPy call on one value)
+    _fast: tuple[tuple[float, ...], tuple[int, ...], tuple[float, ...]] | None
 
     def __init__(self, scenario: Scenario, party_index: int, pool_seed: int = 0):
         party: Party = scenario.parties[party_index]
@@ -291,6 +298,11 @@ class OwnPreferences(_Frozen):
             _utilities=utilities,
             _row=None if enumerated else row_evaluator(scenario, party_index),
             _ascending=ranked[::-1],  # a view, for bisection
+            _fast=(
+                (tuple(utilities.tolist()), tuple(order.tolist()), tuple(ranked[::-1].tolist()))
+                if utilities is not None and size <= MAX_FAST
+                else None
+            ),
         )
 
     @property
@@ -303,6 +315,9 @@ class OwnPreferences(_Frozen):
 
     def utility(self, outcome: int) -> float:
         """This party's utility of an outcome (exact, also for huge spaces)."""
+        fast = self._fast
+        if fast is not None and type(outcome) is int and 0 <= outcome:
+            return fast[0][outcome]
         if self._utilities is not None:
             return float(self._utilities[outcome])
         row = self._row
@@ -313,11 +328,19 @@ class OwnPreferences(_Frozen):
     def at_least(self, target: float) -> int:
         """Position in the sorted pool of the worst outcome still worth ``>= target``
         (0, the best outcome, when none is). O(log n), no copy: bisection on an ascending view."""
+        fast = self._fast
+        if fast is not None:
+            ascending_t = fast[2]
+            count = len(ascending_t) - bisect_left(ascending_t, target)
+            return count - 1 if count > 1 else 0
         ascending = self._ascending
         count = len(ascending) - int(ascending.searchsorted(target, side="left"))
         return max(count - 1, 0)
 
     def outcome_at(self, position: int) -> int:
+        fast = self._fast
+        if fast is not None and type(position) is int and 0 <= position:
+            return fast[1][position]
         if self.pool is not None:
             return int(self.pool[position])
         if self.pool_digits is None:
