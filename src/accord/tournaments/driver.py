@@ -96,6 +96,7 @@ def run_tournament(
     """
     if isinstance(executor, str) and executor not in EXECUTORS:
         raise ConfigError(f"unknown executor {executor!r}; executors: {', '.join(EXECUTORS)}")
+    t0 = time.perf_counter()
     cfg = config if isinstance(config, TournamentConfig) else load_config(config)
     plan = make_plan(cfg)
     own_store = not isinstance(store, Store)
@@ -104,7 +105,6 @@ def run_tournament(
     pool = make_executor(executor, workers, address) if isinstance(executor, str) else executor
     name = executor if isinstance(executor, str) else type(executor).__name__
     size = int(getattr(pool, "workers", 1))
-    t0 = time.perf_counter()
     try:
         tid = db.begin(cfg.name, cfg.digest(), cfg.to_dict(), cfg.seed, len(plan))
         pending = _pending(db, tid, len(plan))
@@ -174,9 +174,9 @@ def _drive(
                 return
             in_flight[pool.submit(run_batch, plan, batch)] = batch
 
-    refill()
     if progress is not None:
-        progress(Progress(done, len(plan), failed, 0, 0.0))
+        progress(Progress(done, len(plan), failed, 0, time.perf_counter() - t0))
+    refill()
     while in_flight:
         finished, _ = wait_for(list(in_flight), return_when=FIRST_COMPLETED)
         for future in finished:

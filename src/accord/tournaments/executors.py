@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
+import socket
 import subprocess
 import sys
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, Listener, wait
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from accord.errors import AccordError
@@ -91,12 +90,8 @@ class ProcessExecutor(Executor):
         self.replaced = 0  # workers that died and were replaced
         self._lock = threading.Lock()
         self._state = _State()
-        self._key = secrets.token_bytes(32)
-        self._folder = tempfile.TemporaryDirectory(prefix="accord-workers-")
-        self._listener = Listener(
-            os.path.join(self._folder.name, "supervisor"), family="AF_UNIX", authkey=self._key
-        )
-        self._pool: list[_Worker] = [self._start() for _ in range(self.workers)]
+        started = [self._spawn() for _ in range(self.workers)]  # all start at once
+        self._pool: list[_Worker] = [self._connect(*pair) for pair in started]
         self._wake_read, self._wake_write = multiprocessing_pipe()
         self._closing = False
         self._thread = threading.Thread(target=self._supervise, name="accord-supervisor")
@@ -104,19 +99,25 @@ class ProcessExecutor(Executor):
         self._thread.start()
 
     def _start(self) -> _Worker:
-        """Start a worker and wait until it has connected and imported accord."""
-        address = str(self._listener.address)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "accord.tournaments.process_worker", address],
-            stdin=subprocess.PIPE,
-        )
-        assert process.stdin is not None
-        process.stdin.write(self._key.hex().encode() + b"\n")
-        process.stdin.close()
-        conn = self._listener.accept()
+        """Start a worker and wait until it has imported accord."""
+        return self._connect(*self._spawn())
+
+    def _spawn(self) -> tuple[subprocess.Popen[bytes], Connection]:
+        """Start a worker process, connected to this one by a socket pair of its own."""
+        mine, theirs = socket.socketpair()
+        with theirs:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "accord.tournaments.process_worker", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
+            )
+        return process, Connection(mine.detach())
+
+    def _connect(self, process: subprocess.Popen[bytes], conn: Connection) -> _Worker:
+        """Wait for a started worker to say it is ready."""
         try:
-            conn.recv()  # ("ready", …)
+            conn.recv()  # ("ready", pid)
         except (EOFError, OSError):
+            conn.close()
             process.wait()
             raise WorkerDied(
                 f"a worker process exited at start (code {process.returncode})"
@@ -259,5 +260,3 @@ class ProcessExecutor(Executor):
                 worker.process.kill()
                 worker.process.wait()
             worker.conn.close()
-        self._listener.close()
-        self._folder.cleanup()

@@ -125,11 +125,18 @@ def _seated(template: RunSpec, seats: tuple[str, ...], first: int | None) -> Run
 
 
 def make_plan(config: TournamentConfig, scenarios: Sequence[Any] | None = None) -> Plan:
-    """The plan of ``config``. Each scenario is loaded to count its parties (``scenarios``:
-    the loaded scenarios, in the configuration's order, when the caller has them)."""
-    from accord.api import load
+    """The plan of ``config``. Each scenario is loaded to count its parties, into this
+    process's cache (runs here reuse it); ``scenarios``: the loaded scenarios, in the
+    configuration's order, when the caller has them."""
+    from accord.tournaments.cache import loaded as cached
 
-    loaded = list(scenarios) if scenarios is not None else [load(s) for s in config.scenarios]
+    if scenarios is not None:
+        loaded = list(scenarios)
+    else:
+        loaded = [
+            cached(RunSpec(s, ("-",), discretize=config.discretize)).scenario
+            for s in config.scenarios
+        ]
     blocks: list[_Block] = []
     start = 0
     for reference, sc in zip(config.scenarios, loaded, strict=True):

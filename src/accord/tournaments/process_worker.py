@@ -1,22 +1,23 @@
 """A local worker process of :class:`~accord.tournaments.executors.ProcessExecutor`.
 
-Started as ``python -m accord.tournaments.process_worker ADDRESS`` with the connection's key on
-standard input: it connects back to the supervisor, says it is ready, then runs each call it
-receives and sends back the answer (or the exception) until it is told to stop. It imports
+Started as ``python -m accord.tournaments.process_worker FD``, ``FD`` being its end of a socket
+pair with the supervisor: it says it is ready, then runs each call it receives and sends back
+the answer (or the exception) until it is told to stop or the supervisor goes away. It imports
 nothing of the program that started it, so any program (a script without a ``__main__`` guard
 too) can run tournaments on processes.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from multiprocessing.connection import Client
+from multiprocessing.connection import Connection
 from typing import Any
 
 
-def serve(address: str, key: bytes) -> None:
-    conn = Client(address, family="AF_UNIX", authkey=key)
-    conn.send(("ready", None, None))
+def serve(fd: int) -> None:
+    conn = Connection(fd)
+    conn.send(("ready", os.getpid()))
     while True:
         try:
             message = conn.recv()
@@ -39,4 +40,4 @@ def serve(address: str, key: bytes) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], bytes.fromhex(sys.stdin.readline().strip()))
+    serve(int(sys.argv[1]))

@@ -2,102 +2,26 @@
 it and return the rows the store keeps.
 
 Each worker process loads a scenario once and keeps it (with its utility arrays and its
-analysis: Pareto frontier and Nash point) for every later run on it, in a small cache. A run
-never raises out of a batch: a participant's failure is recorded by the run itself, and any
-other error becomes a failed row with the reason.
+analysis: Pareto frontier and Nash point) for every later run on it
+(:mod:`accord.tournaments.cache`). A run never raises out of a batch: a participant's failure
+is recorded by the run itself, and any other error becomes a failed row with the reason.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import zlib
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from accord.errors import AccordError
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.spec import RunSpec
 from accord.scenario import Scenario
+from accord.tournaments.cache import Loaded, finite, loaded
+from accord.tournaments.cache import text as _json
 from accord.tournaments.config import TournamentConfig, import_plugin
 from accord.tournaments.plan import Plan, PlannedRun
-
-#: How many scenarios a worker keeps loaded.
-CACHE_SIZE = 64
-#: How many memoised texts and scores a loaded scenario keeps.
-MEMO_SIZE = 100_000
-
-
-@dataclass(slots=True)
-class Loaded:
-    """A scenario as a worker keeps it: discretised, with its reservations and (on first use)
-    its analysis along the timeline."""
-
-    scenario: Scenario
-    reservations: tuple[float | None, ...]
-    _timeline: Any = None
-    _memo: dict[Any, Any] = field(default_factory=dict)
-
-    def text(self, value: Any, key: Any) -> str:
-        """``value`` as compact JSON, memoised under ``key`` (the same few values recur)."""
-        hit = self._memo.get(key)
-        if hit is None:
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.clear()
-            hit = self._memo[key] = _json(value)
-        return hit
-
-    def scores(self, utilities: Sequence[float], rounds: int) -> tuple[float | None, ...]:
-        """Welfare, distance to the Pareto frontier and to the Nash point of ``utilities`` (the
-        analysis in force at ``rounds``), memoised."""
-        snapshot = 0 if not self.scenario.timeline.events else rounds
-        key = ("scores", snapshot, tuple(utilities))
-        hit = self._memo.get(key)
-        if hit is None:
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.clear()
-            hit = self._memo[key] = self._scores(utilities, rounds)
-        return hit
-
-    def _scores(self, utilities: Sequence[float], rounds: int) -> tuple[float | None, ...]:
-        u = np.asarray(utilities, dtype=float)
-        if not np.all(np.isfinite(u)):
-            return (None, None, None)
-        if self._timeline is None:
-            from accord.analysis import analyze_timeline
-
-            self._timeline = analyze_timeline(self.scenario)
-        analysis = self._timeline.at(rounds).analysis
-        frontier = np.asarray(analysis.frontier, dtype=float)
-        pareto = float(np.sqrt(((frontier - u) ** 2).sum(axis=1)).min()) if len(frontier) else None
-        nash = None
-        if analysis.nash is not None:
-            nash = float(np.sqrt(((np.asarray(analysis.nash.utilities) - u) ** 2).sum()))
-        return (float(u.sum()), pareto, nash)
-
-
-_CACHE: OrderedDict[tuple[str, tuple[str, ...] | None, int], Loaded] = OrderedDict()
-
-
-def loaded(spec: RunSpec) -> Loaded:
-    """The scenario ``spec`` runs on, from this process's cache."""
-    key = (spec.scenario, spec.profiles, spec.discretize)
-    hit = _CACHE.get(key)
-    if hit is not None:
-        _CACHE.move_to_end(key)
-        return hit
-    from accord.runner import scenario_for
-
-    sc = scenario_for(spec)
-    entry = Loaded(sc, tuple(_finite(p.reservation) for p in sc.parties))
-    _CACHE[key] = entry
-    if len(_CACHE) > CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return entry
 
 
 def run_batch(plan: Plan, run_ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -147,7 +71,7 @@ def result_row(
     planned: PlannedRun, result: NegotiationResult, entry: Loaded, *, traces: bool
 ) -> tuple[Any, ...]:
     spec = planned.spec
-    utilities = [_finite(u) for u in result.utilities]
+    utilities = [finite(u) for u in result.utilities]
     welfare, pareto, nash = entry.scores(result.utilities, result.rounds)
     failure = result.failure
     trace = None
@@ -209,11 +133,3 @@ def error_row(planned: PlannedRun, error: str) -> tuple[Any, ...]:
         error,
         None,
     )
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
-
-
-def _finite(x: float) -> float | None:
-    return float(x) if math.isfinite(x) else None
