@@ -22,8 +22,13 @@ TARGETS = {
     "agreement": 1e-12,
     "sao_ratio": 50.0,
     "sao_rounds_per_s": 100_000.0,
+    "tour_ratio": 50.0,
+    "tour_scaling": 1.7,
+    "tour_100k_s": 60.0,
+    "tour_1m_s": 600.0,
+    "tour_1m_mb": 2048.0,
 }
-#: keys of ``results.json`` written by the analysis section (the rest: ``sao``)
+#: keys of ``results.json`` written by the analysis section (the rest: ``sao``, ``tournament``)
 ANALYSIS_KEYS = (
     "command",
     "negmas_version",
@@ -318,7 +323,12 @@ def corpus_summary(rows: list[dict[str, Any]]) -> str:
 
 def targets(data: dict[str, Any], huge_ok: bool | None, corpus_ok: bool | None) -> list[str]:
     if "sizes" not in data:
-        return ["| target | measured | verdict |", "|---|---|---|", *sao_targets(data)]
+        return [
+            "| target | measured | verdict |",
+            "|---|---|---|",
+            *sao_targets(data),
+            *tournament_targets(data),
+        ]
     by_k = {r["k"]: r for r in data["sizes"]}
     r6, r7 = by_k.get(6, {}), by_k.get(7, {})
     fr = ratio(med(r6.get("negmas_pareto")), med(r6.get("accord_frontier")))
@@ -347,6 +357,7 @@ def targets(data: dict[str, Any], huge_ok: bool | None, corpus_ok: bool | None) 
         f"{num(agree, '.1e')} on {cmp_.get('compared', 0)} domains | "
         f"{verdict(None if agree is None else agree <= 1e-12 and cmp_.get('compared', 0) >= 20)} |",
         *sao_targets(data),
+        *tournament_targets(data),
     ]
 
 
@@ -524,6 +535,177 @@ def _trace_ms(data: dict[str, Any]) -> str:
     return ", ".join(parts) or "not measured"
 
 
+TOUR_FULL = (100_032, 1_000_032)  # 16 ordered pairs x 3 scenarios x 2084 / 20834 repetitions
+TOUR_ROWS = (  # (part of results.json, cell, label)
+    ("small", "negmas_serial_mem", "NegMAS serial, in memory (`njobs=-1, path=None`)"),
+    ("small", "negmas_serial_disk_default", "NegMAS serial, library defaults on disk"),
+    ("small", "negmas_process_mem", "NegMAS 2 processes, in memory (`njobs=2`)"),
+    ("small", "accord_serial", "accord serial"),
+    ("small", "accord_process", "accord 2 worker processes"),
+    ("large", "serial", "accord serial"),
+    ("large", "process", "accord 2 worker processes"),
+    ("huge", "process", "accord 2 worker processes"),
+)
+
+
+def tour_cell(data: dict[str, Any], part: str, name: str) -> dict[str, Any] | None:
+    return ((data.get("tournament") or {}).get(part) or {}).get(name)
+
+
+def tour_peak_mb(cell: dict[str, Any] | None) -> float | None:
+    """Peak memory: max(sampled tree RSS, driver + workers × largest worker ru_maxrss)."""
+    if not cell or "runs" not in cell or "error" in cell:
+        return None
+    worst = 0.0
+    for r in cell["runs"]:
+        workers = int(r.get("workers", 1))
+        bound = r["peak_rss_mb"] + (workers * r["peak_rss_children_mb"] if workers > 1 else 0.0)
+        worst = max(worst, r["tree_peak_mb"], bound)
+    return worst
+
+
+def tour_row(label: str, cell: dict[str, Any] | None) -> str:
+    if not cell or "first" not in cell:
+        return f"| {label} | {(cell or {}).get('error', 'not run')[:80]} | | | | | | | |"
+    f, crashed = cell["first"], len(cell.get("failures") or ())
+    label += f" ({crashed} processes failed, started again)" if crashed else ""
+    if "n_files" in f:
+        label += f" ({f['n_files']} files, {f['bytes'] / 2**20:.1f} MB)"
+    stored = f"{f['stored']:,}"
+    if f["tool"] == "accord":
+        ok = "ok" if all(r["store_ok"] for r in cell["runs"]) else "**MISMATCH**"
+        stored += f" ({ok}, {f['failed']} failed, {f['store_bytes'] / 2**20:.1f} MB)"
+    cpu = " / ".join(f"{f[k]:.1f}" if k in f else "—" for k in ("cpu_s", "cpu_children_s"))
+    return (
+        f"| {label} | {stored} | {fmt_time(cell, 'wall_s')} | "
+        f"{fmt_rate(med(cell, 'negotiations_per_s'))} | {fmt_time(cell, 'process_s')} | "
+        f"{fmt_mb(cell)} / {med(cell, 'peak_rss_children_mb') or 0:.0f} / "
+        f"{med(cell, 'tree_peak_mb') or 0:.0f} | {cpu} | {f['agreement_rate']:.4f} | "
+        f"{f['mean_rounds']:.1f} |"
+    )
+
+
+def tour_pairs(data: dict[str, Any]) -> list[str]:
+    """Agreement rate and mean rounds per ordered pair, accord vs NegMAS (first process)."""
+    a = (tour_cell(data, "small", "accord_serial") or {}).get("first", {}).get("pairs", {})
+    n = (tour_cell(data, "small", "negmas_serial_mem") or {}).get("first", {}).get("pairs", {})
+    out = ["| seats | agreement accord / NegMAS | mean rounds accord / NegMAS |", "|---|---|---|"]
+    for key in sorted(set(a) | set(n)):
+        cols = [
+            " / ".join("—" if k not in d.get(key, {}) else format(d[key][k], f) for d in (a, n))
+            for k, f in (("agreement_rate", ".2f"), ("mean_rounds", ".1f"))
+        ]
+        out.append(f"| {key.replace('|', ' vs ')} | {cols[0]} | {cols[1]} |")
+    return out if len(out) > 2 else []
+
+
+def tour_growth(cell: dict[str, Any] | None) -> str:
+    rows = ((cell or {}).get("first") or {}).get("milestones") or []
+    return "; ".join(
+        f"{r['fraction']:.0%} {r['total_mb']:.0f} MB (driver {r['driver_mb']:.0f}, workers "
+        f"{' + '.join(f'{w:.0f}' for w in r['workers_mb']) or '—'})"
+        for r in rows
+        if round(r["fraction"] * 10) in (1, 5, 10)
+    )
+
+
+def tournament_targets(data: dict[str, Any]) -> list[str]:
+    t = data.get("tournament")
+    if not t:
+        return ["| tournaments (192 vs NegMAS; 100,032; 1,000,032 runs) | — | not measured |"]
+    n_ser = med(tour_cell(data, "small", "negmas_serial_mem"), "wall_s")
+    a_ser = med(tour_cell(data, "small", "accord_serial"), "wall_s")
+    a_pro = med(tour_cell(data, "small", "accord_process"), "wall_s")
+    l_ser = med(tour_cell(data, "large", "serial"), "wall_s")
+    l_cell, h_cell = tour_cell(data, "large", "process"), tour_cell(data, "huge", "process")
+    l_pro, h_pro, h_mb = med(l_cell, "wall_s"), med(h_cell, "wall_s"), tour_peak_mb(h_cell)
+    ln, hn = t["large"]["planned"], t["huge"]["planned"]
+    ra, rb, rs = ratio(n_ser, a_ser), ratio(l_ser, l_pro), ratio(a_ser, a_pro)
+
+    def judged(n: int, full: int, ok: bool | None) -> str:
+        return verdict(ok) if n == full else f"not judged (scaled down: {n:,} runs)"
+
+    def stored(cell: dict[str, Any] | None) -> bool:
+        return bool(cell and "runs" in cell and all(r["store_ok"] for r in cell["runs"]))
+
+    num = lambda x, f, u="": "—" if x is None else format(x, f) + u  # noqa: E731
+    c_ok = None if l_pro is None else l_pro < TARGETS["tour_100k_s"] and stored(l_cell)
+    d_ok = None if h_pro is None or h_mb is None else h_pro < TARGETS["tour_1m_s"]
+    d_ok = d_ok and h_mb is not None and h_mb < TARGETS["tour_1m_mb"] and stored(h_cell)
+    return [
+        "| tournament, 192 negotiations: accord serial ≥ 50× NegMAS serial (in memory) | "
+        f"{num(ra, '.1f', '×')} ({num(a_ser, '.3g')} s vs {num(n_ser, '.3g')} s) | "
+        f"{verdict(None if ra is None else ra >= TARGETS['tour_ratio'])} |",
+        f"| tournament, {ln:,} negotiations: 2 worker processes ≥ 1.7× serial | "
+        f"{num(rb, '.2f', '×')} ({num(l_ser, '.3g')} s vs {num(l_pro, '.3g')} s); on the 192: "
+        f"{num(rs, '.2f', '×')} | "
+        f"{judged(ln, TOUR_FULL[0], None if rb is None else rb >= TARGETS['tour_scaling'])} |",
+        f"| tournament, {ln:,} negotiations stored in < 60 s (2 processes) | "
+        f"{num(l_pro, '.3g')} s, store {'complete' if stored(l_cell) else 'NOT complete'} | "
+        f"{judged(ln, TOUR_FULL[0], c_ok)} |",
+        f"| tournament, {hn:,} negotiations in < 10 min, peak memory < 2 GB (2 processes) | "
+        f"{num(h_pro, '.4g')} s, {num(h_mb, '.0f')} MB | {judged(hn, TOUR_FULL[1], d_ok)} |",
+    ]
+
+
+def tournament_section(data: dict[str, Any]) -> list[str]:
+    t = data.get("tournament")
+    if not t:
+        return ["(not run: `benchmarks/run.py --only tournament`)"]
+    chk = dict.fromkeys(("accord_vs_anchor", "negmas_vs_anchor", "accord_vs_negmas"), "—")
+    chk |= {k: f"{v:.1e}" for k, v in t["utility_check"].items() if isinstance(v, float)}
+    rate = [
+        (tour_cell(data, "small", c) or {}).get("first", {}).get("agreement_rate", "—")
+        for c in ("accord_serial", "negmas_serial_mem")
+    ]
+    return [
+        f"- date: {t['date']}; accord at `{t['rev']}`; negmas {t.get('negmas_version') or '—'}",
+        f"- command: `{t['command']}` (section {t['total_s']:.0f} s); {t['procs']} fresh "
+        f"processes per 192-negotiation cell, {t['large_procs']} per accord-only cell"
+        + (" — **scaled down** (`--quick` / `--tournament-reps`)" if t.get("quick") else ""),
+        "",
+        "Scenarios: the anchor's (`bench_tournament.py`), three bilateral linear-additive",
+        "scenarios of 3 issues × 10 values, utilities `generate.utility(3, seed)` with seeds",
+        "(1, 2), (3, 4), (5, 6), reservation 0, written once per run as GENIUS XML that both",
+        f"tools read. Same utilities? max |Δ| over {t['utility_check'].get('values')} of them:"
+        f" accord vs the anchor's formula {chk['accord_vs_anchor']}, NegMAS vs it "
+        f"{chk['negmas_vs_anchor']}, accord vs NegMAS {chk['accord_vs_negmas']}.",
+        "",
+        "NegMAS: `cartesian_tournament` (BoulwareTB, ConcederTB, Aspiration, NaiveTitForTat;",
+        "`n_repetitions=2, rotate_ufuns=True, self_play=True, n_steps=100`, other arguments the",
+        "library's defaults, e.g. `save_stats=True`, `normalize_ufuns=True` (each utility",
+        "rescaled to [0, 1], as in the anchor); on disk the defaults also write results,",
+        "statistics and scenario figures). accord: `run_tournament` (`boulware, conceder,",
+        "aspiration, tit-for-tat`; `rounds: 100, repetitions: 2, rotate_roles, self_play,",
+        "alternate_first`: 16 ordered pairs × 2 first movers × 3 scenarios × 2 = 192), every run",
+        "scored (welfare, distances to the Pareto frontier and the Nash point) into a fresh SQLite",
+        "store, which must hold exactly the planned runs afterwards. The 100,032 and 1,000,032",
+        "rows: same agents and scenarios, `alternate_first: false`, 2084 / 20834 repetitions.",
+        "",
+        "| configuration | runs (store) | wall s (the call) | negotiations/s | process s "
+        "| peak RSS MB: process / largest child / sampled tree | CPU s driver / workers "
+        "| agreement rate | mean rounds |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *(tour_row(label, tour_cell(data, part, name)) for part, name, label in TOUR_ROWS),
+        "",
+        "*Wall*: the tournament call alone (accord: plan, start and stop the workers, run, store;",
+        "NegMAS: scenarios loaded before). *Process*: start to exit of the fresh process. Peak",
+        "RSS: `ru_maxrss` of the process and of its largest finished child, and the summed RSS",
+        "of the process tree sampled every 0.5 s from outside. CPU (user + system) includes the",
+        "imports. Memory as the runs accumulate (driver + workers when 10 / 50 / 100 % were",
+        f"stored): {t['huge']['planned']:,} runs: "
+        f"{tour_growth(tour_cell(data, 'huge', 'process')) or '—'}.",
+        "",
+        f"Agreement rate accord {rate[0]}, NegMAS {rate[1]}. Each library's own agents",
+        "(accord's Boulware e = 0.2, Conceder e = 5), so rounds differ; the systematic",
+        "difference is tit-for-tat against itself: accord's starts at its best outcome and",
+        "concedes only in reply to a concession, so two never move (as documented in",
+        "`accord.agents.tit_for_tat`); NegMAS's NaiveTitForTat agrees. Per ordered pair:",
+        "",
+        *tour_pairs(data),
+    ]
+
+
 def analysis_sections(data: dict[str, Any]) -> list[str]:
     rows = data["sizes"]
     huge, _ = huge_table(data["huge"])
@@ -595,8 +777,8 @@ def render(data: dict[str, Any]) -> str:
         "Written by `make bench` (`benchmarks/run.py`). Ratios are the headline: the machine is",
         "shared and noisy. Times are medians [min–max] over fresh child processes, from reading",
         "the GENIUS XML files to the final result; imports and interpreter start-up are",
-        "listed apart. The negotiation section below has its own date and command (the",
-        "sections can be run apart: `run.py --only analysis|sao`).",
+        "listed apart. The negotiation and tournament sections below have their own date and",
+        "command (the sections can be run apart: `run.py --only analysis|sao|tournament`).",
         "",
         *header,
         "",
@@ -607,6 +789,10 @@ def render(data: dict[str, Any]) -> str:
         "## One negotiation, 1000 rounds: accord vs NegMAS",
         "",
         *sao_section(data),
+        "",
+        "## Tournaments: accord vs NegMAS (192 negotiations), then accord at scale",
+        "",
+        *tournament_section(data),
         "",
         *(analysis_sections(data) if has_analysis else []),
     ]
