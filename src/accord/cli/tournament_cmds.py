@@ -37,7 +37,12 @@ def tournament(
         str, typer.Option("--executor", help="serial, process or dask.")
     ] = "serial",
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Worker processes (default: cores).")
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Workers (process: default all cores; a local Dask cluster: default 2).",
+        ),
     ] = None,
     address: Annotated[
         str | None,

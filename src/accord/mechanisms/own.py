@@ -316,7 +316,7 @@ class OwnPreferences(_Frozen):
     def utility(self, outcome: int) -> float:
         """This party's utility of an outcome (exact, also for huge spaces)."""
         fast = self._fast
-        if fast is not None and type(outcome) is int and 0 <= outcome:
+        if fast is not None and type(outcome) is int and outcome >= 0:
             return fast[0][outcome]
         if self._utilities is not None:
             return float(self._utilities[outcome])
@@ -339,7 +339,7 @@ class OwnPreferences(_Frozen):
 
     def outcome_at(self, position: int) -> int:
         fast = self._fast
-        if fast is not None and type(position) is int and 0 <= position:
+        if fast is not None and type(position) is int and position >= 0:
             return fast[1][position]
         if self.pool is not None:
             return int(self.pool[position])

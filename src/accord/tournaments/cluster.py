@@ -5,10 +5,13 @@ scheduler's address) or, without an address, to a ``LocalCluster`` of ``workers`
 starts and stops itself. Every worker imports accord (and the tournament's ``plugins:``), loads
 each scenario once and keeps it; the results come back to the process that runs the tournament,
 which alone writes the store. The same configuration gives the same records as the serial and
-process executors. A batch that kills every worker Dask tries it on (Dask's
-``distributed.scheduler.allowed-failures``, 3 by default) fails with
-:class:`~accord.tournaments.executors.WorkerDied`, as on local processes: the tournament then runs
-its runs one by one and records the one that kills its worker as failed.
+process executors.
+
+Dask counts a worker's death against every batch assigned to that worker; a batch counted more
+than ``distributed.scheduler.allowed-failures`` times (3 by default) fails with Dask's
+``KilledWorker``, which becomes :class:`~accord.tournaments.executors.WorkerDied`, as on local
+processes: the tournament then runs that batch's runs one by one and records the one that kills
+its worker as failed, instead of stopping.
 """
 
 from __future__ import annotations
@@ -81,8 +84,9 @@ class DaskExecutor(Executor):
 
 def _local_cluster(cls: Any, workers: int) -> Any:
     """A cluster of ``workers`` single-threaded worker processes on this machine, without a
-    dashboard. Each worker holds only the batch it runs (``worker-saturation`` 1), so that a
-    batch that kills its worker is the only one Dask blames for it."""
+    dashboard. ``worker-saturation`` 1: once a tournament has more batches in flight than twice
+    the workers (Dask then queues them on the scheduler), a worker holds only the batch it runs,
+    so that a worker's death is counted against the batch that killed it alone."""
     import dask
 
     with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):

@@ -128,8 +128,11 @@ class TournamentConfig:
 
     def digest(self) -> str:
         """A hash of the configuration: the same configuration is the same tournament (a store
-        resumes it instead of starting another)."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        resumes it instead of starting another). ``batch`` is left out: it decides how runs
+        travel, not what they are."""
+        data = self.to_dict()
+        del data["batch"]
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -251,6 +254,46 @@ def _check_strategies(config: TournamentConfig, fail: Any) -> None:
                 raise fail(str(exc), (key, i)) from None
 
 
+def worker_reachable(config: TournamentConfig) -> None:
+    """Raise :class:`ConfigError` when a strategy of ``config`` exists only in this process
+    (registered at run time from a script): worker processes and Dask workers could not
+    build it. Built-ins, entry points and the ``plugins:`` modules are reachable."""
+    from accord.registry import AGENTS, MEDIATORS, PARTY_STRATEGIES
+
+    plugin_modules = {_module_name(ref) for ref in config.plugins}
+    for registry, specs in (
+        (AGENTS, config.agents),
+        (MEDIATORS, config.mediators),
+        (PARTY_STRATEGIES, config.parties),
+    ):
+        for spec in specs:
+            info = registry.info(spec)
+            module = getattr(info.factory, "__module__", "") or ""
+            if info.builtin or module in plugin_modules or _importable(module):
+                continue
+            raise ConfigError(
+                f"{info.role_label} {info.id!r} was registered in this process only "
+                f"(module {module!r}): worker processes cannot build it; put it in a module "
+                "named under plugins: (or an entry point), or use the serial executor"
+            )
+
+
+def _module_name(ref: str) -> str:
+    """The module name a plug-in gets once imported."""
+    if ref.endswith(".py"):
+        return f"accord_plugin_{hashlib.sha256(ref.encode()).hexdigest()[:12]}"
+    return ref
+
+
+def _importable(module: str) -> bool:
+    if not module or module == "__main__" or module.startswith("accord_plugin_"):
+        return False
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _plugin_ref(ref: str, base: Path) -> str:
     """A module name as it is, a ``.py`` file as an absolute path."""
     return str((base / ref).resolve()) if ref.endswith(".py") else ref
@@ -264,7 +307,7 @@ def import_plugin(ref: str) -> None:
     try:
         if ref.endswith(".py"):
             path = Path(ref)
-            name = f"accord_plugin_{hashlib.sha256(ref.encode()).hexdigest()[:12]}"
+            name = _module_name(ref)
             spec = importlib.util.spec_from_file_location(name, path)
             if spec is None or spec.loader is None or not path.is_file():
                 raise ConfigError("no such plug-in file", ref)

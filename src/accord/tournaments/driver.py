@@ -23,7 +23,7 @@ import numpy as np
 from accord.errors import AccordError, ConfigError
 from accord.mechanisms.result import NegotiationResult
 from accord.storage.store import Store
-from accord.tournaments.config import TournamentConfig, load_config
+from accord.tournaments.config import TournamentConfig, load_config, worker_reachable
 from accord.tournaments.executors import ProcessExecutor, SerialExecutor, WorkerDied
 from accord.tournaments.plan import Plan, make_plan
 from accord.tournaments.worker import error_row, run_batch
@@ -98,6 +98,8 @@ def run_tournament(
         raise ConfigError(f"unknown executor {executor!r}; executors: {', '.join(EXECUTORS)}")
     t0 = time.perf_counter()
     cfg = config if isinstance(config, TournamentConfig) else load_config(config)
+    if not (executor == "serial" or isinstance(executor, SerialExecutor)):
+        worker_reachable(cfg)
     plan = make_plan(cfg)
     own_store = not isinstance(store, Store)
     db = Store(store) if not isinstance(store, Store) else store

@@ -44,9 +44,11 @@ def _on_alarm(signum: int, frame: Any) -> None:
 def _limit_memory(memory_mb: int) -> None:
     import resource
 
-    with open("/proc/self/statm") as fh:
-        pages = int(fh.read().split()[0])
-    current = pages * os.sysconf("SC_PAGE_SIZE")
+    try:
+        with open("/proc/self/statm") as fh:
+            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no /proc (not Linux): the limit counts from the largest resident set
+        current = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     limit = current + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 

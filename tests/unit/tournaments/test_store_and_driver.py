@@ -196,3 +196,30 @@ def test_exports_have_one_row_per_run(tmp_path):
     assert table.column("participants")[3].as_py() == json.loads(rows[3]["participants"])
     with pytest.raises(StorageError, match="unknown export format"):
         export(path, tmp_path / "r.x", to="xlsx")
+
+
+def test_strategies_only_this_process_knows_are_refused_for_worker_processes(tmp_path):
+    from accord.agents.time_based import Boulware
+    from accord.errors import ConfigError
+    from accord.registry import AGENTS
+
+    class Local(Boulware):
+        """Registered at run time: worker processes never heard of it."""
+
+    Local.__module__ = "__main__"
+    accord.register_agent("test-local", Local)
+    try:
+        cfg = parse_config({**SMALL, "agents": ["boulware", "test-local"]})
+        with pytest.raises(ConfigError, match="registered in this process only"):
+            run_tournament(cfg, tmp_path / "r.db", executor="process", workers=1)
+        assert not (tmp_path / "r.db").exists()
+        assert run_tournament(cfg, tmp_path / "s.db").failed == 0  # serial: fine
+    finally:
+        AGENTS.remove("test-local")
+
+
+def test_the_batch_size_does_not_make_another_tournament(tmp_path):
+    path = tmp_path / "r.db"
+    run_tournament(parse_config({**SMALL, "batch": 7}), path)
+    again = run_tournament(parse_config({**SMALL, "batch": 50}), path)
+    assert again.ran == 0 and again.completed == 72
