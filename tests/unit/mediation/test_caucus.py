@@ -50,7 +50,7 @@ def test_truthful_parties_reach_the_nash_package_of_every_packaged_scenario(name
     assert res.agreed and res.reason == "agreement" and res.failed is None
     assert nash_ratio(sc, res) >= 0.98
     assert all(q <= 50 for q in res.details["queries"].values())
-    assert res.mediator == "ModelMediator" or res.mediator
+    assert res.mediator == "ModelMediator" and res.mediators == ("ModelMediator",)
 
 
 def test_three_parties_agree_on_an_individually_rational_nash_package():

@@ -59,22 +59,29 @@ def test_higher_cost_of_delay_means_earlier_agreement(case):
     assert rounds[0] > rounds[1] > rounds[2]
 
 
-def test_removing_the_extension_clause_removes_it_from_the_deal():
+def test_taking_the_agreed_extension_off_the_table_moves_the_deal_to_another_one(case):
+    agreed = mediate(case).outcome["extension"]
+    assert agreed == "1 day per 10 releases"
     text = packaged_scenarios()[CASE].read_text(encoding="utf-8")
     old = "values: [none, 1 day per 10 releases, 1 day per 5 releases]"
     assert old in text
-    without = loads_yaml(text.replace(old, "values: [none]"))
+    without = loads_yaml(text.replace(old, "values: [none, 1 day per 5 releases]"))
     r = mediate(without)
-    assert r.agreed and r.outcome["extension"] == "none"
-    assert mediate(accord.load(CASE)).outcome["extension"] != "none"
+    # not "none": the parties still gain from an extension, so the deal takes the other one
+    assert r.agreed and r.outcome["extension"] == "1 day per 5 releases"
 
 
-def test_escalation_makes_agreement_harder(case):
-    calm = mediate(replace(case, timeline=replace(case.timeline, events=())))
-    tense = mediate(case)
-    assert calm.agreed and tense.agreed
-    assert tense.rounds >= calm.rounds
-    assert all(t < c for t, c in zip(tense.utilities, calm.utilities, strict=True))
+def test_escalation_makes_agreement_later_and_worse_over_seeds(case):
+    calm_case = replace(case, timeline=replace(case.timeline, events=()))
+    later = 0
+    for seed in range(8):
+        calm = accord.mediate(calm_case, "caucus", ["pressured"], seed=seed, query_budget=200)
+        tense = accord.mediate(case, "caucus", ["pressured"], seed=seed, query_budget=200)
+        assert calm.agreed and tense.agreed
+        assert tense.rounds >= calm.rounds, seed
+        later += tense.rounds > calm.rounds
+        assert all(t < c for t, c in zip(tense.utilities, calm.utilities, strict=True)), seed
+    assert later >= 6  # strictly later at 7 of these 8 seeds (equal at seed 0)
 
 
 def test_phase_by_phase_agrees_the_first_phase_then_the_extension(case):
