@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean setup
+.PHONY: demo test lint typecheck pytest bench fuzz clean setup
 
 setup: $(STAMP)
 
@@ -37,6 +37,11 @@ test: lint typecheck pytest
 # accord vs NegMAS side by side -> benchmarks/RESULTS.md; e.g. make bench BENCH_ARGS=--quick
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# mutation fuzz of the packaged scenarios and the corpus beside the checkout; e.g. FUZZ_N=100000
+FUZZ_N ?= 10000
+fuzz: $(STAMP)
+	$(BIN)/python -m accord.testing.fuzz --n $(FUZZ_N) --corpus ../shared/scenarios --workers 2
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

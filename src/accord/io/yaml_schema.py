@@ -41,7 +41,8 @@ ScalarValue = Annotated[str | int | float, Field(union_mode="left_to_right")]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # numbers in a scenario are finite: NaN and infinities (``.nan``, ``1e400``) are refused
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class IssueSpec(_Strict):
@@ -113,7 +114,7 @@ class ValueSpec(_Strict):
 
 class LinearAdditiveSpec(_Strict):
     type: Literal["linear-additive"]
-    weights: dict[str, float]
+    weights: dict[str, Annotated[float, Field(ge=0)]]
     values: dict[str, ValueSpec]
     offset: float = 0.0
 

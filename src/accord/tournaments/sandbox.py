@@ -22,6 +22,9 @@ import pickle
 import select
 import signal
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from accord.errors import AccordError
@@ -53,42 +56,54 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _child(spec: RunSpec, scenario: Scenario, seconds: float, memory_mb: int, out: int) -> None:
-    from accord.runner import run
+@dataclass(frozen=True, slots=True)
+class Isolated:
+    """What a call in an isolated child process came to: ``kind`` is ``ok`` (``value`` is its
+    return value), ``raised`` (``value`` is the exception, or its ``repr`` when it does not
+    pickle), ``timeout``, ``memory`` (``MemoryError`` past the limit), ``killed`` (no answer
+    within the limit and the grace period) or ``died`` (``value`` says how)."""
 
+    kind: str
+    value: Any = None
+
+
+def _child(fn: Callable[[], Any], seconds: float, memory_mb: int, out: int) -> None:
     try:
         _limit_memory(memory_mb)
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            result: Any = run(spec, scenario=scenario)
+            value = fn()
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        payload = pickle.dumps(("ok", result))
+        answer = Isolated("ok", value)
     except RunTimeLimit:
-        payload = pickle.dumps(("error", f"the run exceeded its time limit of {seconds:g} s"))
+        answer = Isolated("timeout")
     except MemoryError:
-        payload = pickle.dumps(("error", f"the run exceeded its memory limit of {memory_mb} MB"))
+        answer = Isolated("memory")
     except BaseException as exc:
-        payload = pickle.dumps(("error", f"the run raised {exc!r}"))
+        answer = Isolated("raised", exc)
+    try:
+        payload = pickle.dumps(answer)
+    except Exception:  # an answer that does not pickle: say what it was
+        payload = pickle.dumps(Isolated(answer.kind, repr(answer.value)))
     view = memoryview(payload)
     while view:
         view = view[os.write(out, view) :]
 
 
-def run_isolated(
-    spec: RunSpec, scenario: Scenario, *, seconds: float, memory_mb: int
-) -> NegotiationResult:
-    """Run ``spec`` in a forked child process within the limits (see the module)."""
+def call_isolated(fn: Callable[[], Any], *, seconds: float, memory_mb: int) -> Isolated:
+    """Call ``fn()`` in a forked child process, its address space allowed to grow by
+    ``memory_mb`` and interrupted after ``seconds`` (killed ``GRACE`` seconds later)."""
     if not hasattr(os, "fork"):
-        raise AccordError("isolation: process needs a POSIX system (fork)")
+        raise AccordError("isolation needs a POSIX system (fork)")
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: run, write the answer, leave without cleanup
+    if pid == 0:  # the child: call, write the answer, leave without cleanup
         code = 0
         try:
             os.close(read)
-            _child(spec, scenario, seconds, memory_mb, write)
+            _child(fn, seconds, memory_mb, write)
         except BaseException:
             code = 1
         finally:
@@ -102,18 +117,35 @@ def run_isolated(
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     if timed_out:
-        raise AccordError(f"killed: no answer within {seconds:g} s (+{GRACE:g} s grace)")
+        return Isolated("killed", f"no answer within {seconds:g} s (+{GRACE:g} s grace)")
     if not data:
         if os.WIFSIGNALED(status):
-            why = f"the isolated run died from signal {os.WTERMSIG(status)}"
-        else:
-            why = f"the isolated run exited with code {os.waitstatus_to_exitcode(status)}"
-        raise AccordError(why)
-    kind, value = pickle.loads(data)
-    if kind == "ok":
-        result: NegotiationResult = value
+            return Isolated("died", f"signal {os.WTERMSIG(status)}")
+        return Isolated("died", f"exit code {os.waitstatus_to_exitcode(status)}")
+    answer: Isolated = pickle.loads(data)
+    return answer
+
+
+def run_isolated(
+    spec: RunSpec, scenario: Scenario, *, seconds: float, memory_mb: int
+) -> NegotiationResult:
+    """Run ``spec`` in a forked child process within the limits (see the module)."""
+    from accord.runner import run
+
+    answer = call_isolated(
+        partial(run, spec, scenario=scenario), seconds=seconds, memory_mb=memory_mb
+    )
+    if answer.kind == "ok":
+        result: NegotiationResult = answer.value
         return result
-    raise AccordError(str(value))
+    reason = {
+        "timeout": f"the run exceeded its time limit of {seconds:g} s",
+        "memory": f"the run exceeded its memory limit of {memory_mb} MB",
+        "raised": f"the run raised {answer.value!r}",
+        "killed": f"killed: {answer.value}",
+        "died": f"the isolated run died ({answer.value})",
+    }[answer.kind]
+    raise AccordError(reason)
 
 
 def _read(fd: int, timeout: float) -> tuple[bytes, bool]:
