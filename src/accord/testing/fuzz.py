@@ -219,13 +219,15 @@ def fuzz(
         for chunk in chunks:
             total.add(fuzz_batch(names, chunk, seed, seconds, memory_mb))
         return total
+    import importlib
+
     from accord.tournaments.executors import ProcessExecutor
 
+    # by its importable name, also when this module runs as ``python -m accord.testing.fuzz``
+    batch_fn = importlib.import_module("accord.testing.fuzz").fuzz_batch
     pool = ProcessExecutor(workers)
     try:
-        futures = [
-            pool.submit(fuzz_batch, names, list(c), seed, seconds, memory_mb) for c in chunks
-        ]
+        futures = [pool.submit(batch_fn, names, list(c), seed, seconds, memory_mb) for c in chunks]
         for future in futures:
             total.add(future.result())
     finally:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import socket
 import subprocess
 import sys
@@ -152,8 +153,9 @@ class ProcessExecutor(Executor):
                     del self._state.tasks[task_id]
                     continue
                 worker.task = task_id
-                try:
-                    worker.conn.send((task_id, task.fn, task.args, task.kwargs))
+                try:  # the call travels pickled apart: a worker that cannot load it says so
+                    call = pickle.dumps((task.fn, task.args, task.kwargs))
+                    worker.conn.send((task_id, call))
                 except Exception as exc:  # the call itself does not pickle
                     worker.task = None
                     del self._state.tasks[task_id]

@@ -10,6 +10,7 @@ too) can run tournaments on processes.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from multiprocessing.connection import Connection
 from typing import Any
@@ -25,12 +26,19 @@ def serve(fd: int) -> None:
             return
         if message is None:
             return
-        task, fn, args, kwargs = message
+        task, call = message
         reply: tuple[Any, bool, Any]
         try:
-            reply = (task, True, fn(*args, **kwargs))
-        except BaseException as exc:
-            reply = (task, False, exc)
+            fn, args, kwargs = pickle.loads(call)
+        except Exception as exc:  # e.g. a function this process cannot import
+            from accord.errors import AccordError
+
+            reply = (task, False, AccordError(f"a worker could not load the call: {exc!r}"))
+        else:
+            try:
+                reply = (task, True, fn(*args, **kwargs))
+            except BaseException as exc:
+                reply = (task, False, exc)
         try:
             conn.send(reply)
         except Exception as exc:  # an unpicklable answer or exception

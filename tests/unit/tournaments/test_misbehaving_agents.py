@@ -133,3 +133,25 @@ def test_a_run_that_always_kills_its_worker_is_recorded_as_failed(tmp_path, monk
     for seats in (("boulware", "test-killer"), ("test-killer", "test-killer")):
         assert stored[seats]["status"] == "failed"
         assert "worker running it died" in stored[seats]["error"]
+
+
+def test_a_call_a_worker_cannot_load_fails_that_call_only():
+    from accord.errors import AccordError
+
+    class Here:  # pickled as a call of this test module, which a worker cannot import
+        def __reduce__(self):
+            return (_nowhere, ())
+
+    pool = ProcessExecutor(1)
+    try:
+        bad = pool.submit(len, Here())
+        with pytest.raises(AccordError, match="could not load the call"):
+            bad.result(timeout=60)
+        assert pool.submit(len, [1, 2, 3]).result(timeout=60) == 3  # the worker lives on
+        assert pool.replaced == 0
+    finally:
+        pool.shutdown()
+
+
+def _nowhere():
+    raise RuntimeError("not reached")
