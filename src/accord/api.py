@@ -53,13 +53,19 @@ def convert(
     *,
     to: str = "yaml",
     parties: Sequence[str] | None = None,
+    lossy: bool = False,
+    force: bool = False,
 ) -> SaveResult:
     """Write a scenario (or ``src`` loaded: a file, a folder or a packaged name) to ``dst`` as
     ``to``: ``yaml`` (a file, or ``<folder>/<name>.yaml``), ``genius`` or ``geniusweb`` (a
-    folder).
+    folder, created if missing; its parent folder must exist).
 
-    ``parties`` keeps only the named parties, in order (as :func:`load`). Returns the files
-    written and what could not be expressed exactly in the target format.
+    Lossless or loud: when the target format cannot hold part of the scenario (a reservation
+    value, a discount factor, a real issue, a value function, the timeline…), this raises
+    :class:`~accord.errors.ScenarioError` naming each loss, unless ``lossy`` (then the result's
+    ``losses`` list them); it refuses to overwrite an existing file unless ``force``. Nothing is
+    written when it raises. ``parties`` keeps only the named parties, in order (as
+    :func:`load`).
     """
     from accord.io import save
 
@@ -70,7 +76,7 @@ def convert(
         scenario = src.with_parties(names) if names else src
     else:
         scenario = load(src, profiles=names)
-    return save(scenario, dst, to)
+    return save(scenario, dst, to, lossy=lossy, force=force, parents=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,6 +101,10 @@ def _argbest(
         return None
     s = score[candidates]
     best = float(s.max())
+    if not np.isfinite(best):  # overflow (or NaN) in utilities that are finite one by one
+        raise AccordError(
+            f"the scores of the outcomes are not finite ({best}): utilities too large to compare"
+        )
     tied = candidates[s >= best - tie * max(1.0, abs(best))]
     sub = pts[tied]
     keys = tuple(sub[:, j] for j in range(sub.shape[1] - 1, -1, -1))

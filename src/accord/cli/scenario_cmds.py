@@ -73,13 +73,26 @@ def convert(
     dst: Annotated[Path, typer.Argument(help="Output file (yaml) or folder (genius, geniusweb).")],
     to: Annotated[str, typer.Option("--to", help="yaml | genius | geniusweb")] = "yaml",
     parties: PartiesOpt = None,
+    lossy: Annotated[
+        bool, typer.Option("--lossy", help="Write even what the format cannot hold, listing it.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Convert a scenario between formats."""
+    """Convert a scenario between formats; refuses (exit 2) to lose anything unless --lossy."""
     import accord
 
     sc = accord.load(src, profiles=parse_parties(parties))
-    accord.convert(sc, dst, to=to)
-    Console().print(f"wrote {sc.name} ({len(sc.parties)} parties) as {to} to {dst}")
+    result = accord.convert(sc, dst, to=to, lossy=lossy, force=force)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    console = Console(soft_wrap=True)
+    for loss in result.losses:
+        console.print(f"lost: {loss.describe()}", markup=False)
+    console.print(f"wrote {sc.name} ({len(sc.parties)} parties) as {to} to {dst}:", markup=False)
+    for path in result.paths:
+        console.print(f"  {path}", markup=False)
 
 
 @app.command()

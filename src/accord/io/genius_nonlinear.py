@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 from accord.errors import ScenarioError
+from accord.io import numbers
 from accord.io.xmltree import Element
 from accord.outcomes.issues import IntegerIssue
 from accord.outcomes.space import OutcomeSpace
@@ -29,12 +30,11 @@ if TYPE_CHECKING:  # avoids an import cycle at runtime
 
 def _float(el: Element, attr: str, file: str, default: float | None = None) -> float:
     raw = el.get(attr)
-    if raw is None and default is not None:
-        return default
-    try:
-        return float((raw or "").strip())
-    except ValueError:
-        raise ScenarioError(f"<{el.tag}> {attr}={raw!r} is not a number", file, el.line) from None
+    if raw is None:
+        if default is not None:
+            return default
+        raise ScenarioError(f"<{el.tag}> lacks attribute {attr!r}", file, el.line)
+    return numbers.finite_float(raw, f"<{el.tag}> {attr}", file, el.line)
 
 
 def read_hyper_rectangles(root: Element, domain: GeniusDomain, file: str) -> HyperRectangleUtility:
@@ -61,6 +61,7 @@ def _collect(
         raise ScenarioError(f"ufun aggregation={aggregation!r} is not supported", file, ufun.line)
     for el in ufun.findall("hyperRectangle"):
         u = scale * _float(el, "utility", file) * _float(el, "weight", file, 1.0)
+        numbers.finite_float(u, "utility × weights of <hyperRectangle>", file, el.line, 1e300)
         includes = [_bound(b, domain, file) for b in el.findall("INCLUDES")]
         excludes = [_bound(b, domain, file) for b in el.findall("EXCLUDES")]
         if not excludes:
@@ -76,7 +77,9 @@ def _collect(
 
 def _bound(el: Element, domain: GeniusDomain, file: str) -> Bound:
     raw = (el.get("index") or "").strip()
-    pos = domain.position(int(raw)) if raw.isdigit() else None
+    pos = (
+        domain.position(numbers.bounded_int(raw, "index", file, el.line)) if raw.isdigit() else None
+    )
     if pos is None:
         raise ScenarioError(f"bound refers to unknown issue index {raw!r}", file, el.line)
     return Bound(pos, _float(el, "min", file), _float(el, "max", file))

@@ -45,17 +45,7 @@ def file_stem(name: str, what: str) -> str:
 def write_genius(scenario: Scenario, folder: str | Path) -> list[Path]:
     """Write ``<folder>/<scenario>.xml`` (domain) and ``<folder>/<party>.xml`` per party."""
     out = Path(folder)
-    domain_stem = file_stem(scenario.name, "scenario")
-    stems = [file_stem(p.name, "party") for p in scenario.parties]
-    if domain_stem in stems:
-        raise ScenarioError(f"party {domain_stem!r} has the same name as the scenario")
-    as_discrete = _integer_issues_as_discrete(scenario)
-    issue_lines = [
-        _issue_xml(i, issue, as_discrete[i]) for i, issue in enumerate(scenario.space.issues)
-    ]
-    texts = {domain_stem: _domain_xml(scenario, issue_lines)}
-    for party, stem in zip(scenario.parties, stems, strict=True):
-        texts[stem] = _profile_xml(party, scenario.space, as_discrete)
+    texts = render_genius(scenario)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for stem, text in texts.items():
@@ -63,6 +53,41 @@ def write_genius(scenario: Scenario, folder: str | Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def genius_stems(scenario: Scenario) -> list[str]:
+    """File stems :func:`write_genius` uses: the domain first, then one per party."""
+    domain_stem = file_stem(scenario.name, "scenario")
+    stems = [file_stem(p.name, "party") for p in scenario.parties]
+    if domain_stem in stems:
+        raise ScenarioError(f"party {domain_stem!r} has the same name as the scenario")
+    return [domain_stem, *stems]
+
+
+def render_genius(scenario: Scenario) -> dict[str, str]:
+    """The XML texts :func:`write_genius` writes, by file stem; nothing is written."""
+    domain_stem, *stems = genius_stems(scenario)
+    as_discrete = _integer_issues_as_discrete(scenario)
+    issue_lines = [
+        _issue_xml(i, issue, as_discrete[i]) for i, issue in enumerate(scenario.space.issues)
+    ]
+    texts = {domain_stem: _domain_xml(scenario, issue_lines)}
+    for party, stem in zip(scenario.parties, stems, strict=True):
+        texts[stem] = _profile_xml(party, scenario.space, as_discrete)
+    return texts
+
+
+def genius_refusals(scenario: Scenario) -> list[tuple[str, str]]:
+    """``(party, reason)`` for every party whose utility GENIUS cannot express (which makes
+    :func:`write_genius` raise); empty when every profile can be written."""
+    as_discrete = _integer_issues_as_discrete(scenario)
+    refusals = []
+    for party in scenario.parties:
+        try:
+            _profile_xml(party, scenario.space, as_discrete)
+        except ScenarioError as exc:
+            refusals.append((party.name, exc.reason))
+    return refusals
 
 
 def _integer_issues_as_discrete(scenario: Scenario) -> list[bool]:

@@ -15,6 +15,10 @@ The semantics follow GENIUS 10.4 (``AdditiveUtilitySpace``, ``Evaluator*``,
   here they make the profile unusable (:class:`ScenarioError` with file and line).
 * ``<reservation>`` and ``<discount_factor>`` count only as direct children of the profile's
   ``<utility_space>``; ``d ≤ 0`` or ``d ≥ 1`` means no discounting.
+* Numbers are checked as they are read (:mod:`accord.io.numbers`): NaN, infinities and
+  overflowing values, negative weights, a reservation other than finite or ``-inf``, and an
+  integer issue of more than ``MAX_ISSUE_VALUES`` values are errors with file and line.
+  Negative evaluations are kept (NegMAS writes them when it shifts utilities).
 * ``type="nonlinear"``: hyper-rectangles (an ``EXCLUDES`` rectangle pays when the outcome lies
   outside its box). ``UNCERTAIN``: the additive part. ``constraint`` (Railway): refused.
 """
@@ -28,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from accord.errors import ScenarioError
+from accord.io import numbers
 from accord.io.xmltree import Element, read_xml
 from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, RealIssue, Value
 from accord.outcomes.space import OutcomeSpace
@@ -71,17 +76,14 @@ def _num(el: Element, attr: str, file: str, default: float | None = None) -> flo
         if default is not None:
             return default
         raise ScenarioError(f"<{el.tag}> lacks attribute {attr!r}", file, el.line)
-    try:
-        return float(raw.strip())
-    except ValueError:
-        raise ScenarioError(f"{attr}={raw!r} is not a number", file, el.line) from None
+    return numbers.finite_float(raw, attr, file, el.line)
 
 
 def _int(el: Element, attr: str, file: str) -> int:
-    value = _num(el, attr, file)
-    if value != int(value):
-        raise ScenarioError(f"{attr}={el.get(attr)!r} is not an integer", file, el.line)
-    return int(value)
+    raw = el.get(attr)
+    if raw is None:
+        raise ScenarioError(f"<{el.tag}> lacks attribute {attr!r}", file, el.line)
+    return numbers.bounded_int(raw, attr, file, el.line)
 
 
 def issue_kind(el: Element, file: str) -> str:
@@ -134,7 +136,9 @@ def _issue(el: Element, file: str, warnings: list[str]) -> Issue:
         return DiscreteIssue(name, tuple(values))
     holder, lo, hi = _bounds(el, file)
     if kind == "integer":
-        return IntegerIssue(name, _int(holder, lo, file), _int(holder, hi, file))
+        low, high = _int(holder, lo, file), _int(holder, hi, file)
+        numbers.issue_size(name, high - low + 1, file, holder.line)  # before any table is built
+        return IntegerIssue(name, low, high)
     return RealIssue(name, _num(holder, lo, file), _num(holder, hi, file))
 
 
@@ -213,11 +217,17 @@ def _optional_number(root: Element, tag: str, file: str, warnings: list[str]) ->
     el = root.find(tag)
     if el is None:
         return None
+    raw = el.get("value")
     try:
-        return _num(el, "value", file)
-    except ScenarioError as exc:
-        warnings.append(f"{file}:{el.line}: {exc.reason}; <{tag}> ignored (as GENIUS does)")
+        float((raw or "").strip())
+    except ValueError:
+        warnings.append(
+            f"{file}:{el.line}: value={raw!r} is not a number; <{tag}> ignored (as GENIUS does)"
+        )
         return None
+    if tag == "reservation":
+        return numbers.reservation(raw, "reservation value", file, el.line)
+    return numbers.finite_float(raw, f"<{tag}> value", file, el.line)
 
 
 def _reservation_discount(
@@ -248,7 +258,7 @@ def _additive(
             raise ScenarioError(f"issue {el.get('name')!r} has no weight", file, el.line)
         if pos in found:
             raise ScenarioError(f"issue {el.get('name')!r} appears twice", file, el.line)
-        found[pos] = (el, _num(weight_el, "value", file))
+        found[pos] = (el, numbers.weight(weight_el.get("value"), "weight", file, weight_el.line))
     missing = [i.name for pos, i in enumerate(space.issues) if pos not in found]
     if missing:
         raise ScenarioError(f"profile does not evaluate issues {missing}", file, root.line)
@@ -271,7 +281,9 @@ def _match_issue(el: Element, domain: GeniusDomain, file: str, warnings: list[st
     if name in domain.space.names:
         return domain.space.names.index(name)
     raw = (el.get("index") or "").strip()
-    pos = domain.position(int(raw)) if raw.isdigit() else None
+    pos = (
+        domain.position(numbers.bounded_int(raw, "index", file, el.line)) if raw.isdigit() else None
+    )
     if pos is not None:
         warnings.append(
             f"{file}:{el.line}: issue {name!r} matched to domain issue "
@@ -376,7 +388,13 @@ def _discrete_evaluator(el: Element, issue: DiscreteIssue, file: str) -> TableVa
             raise ScenarioError(
                 f"value {value!r} of issue {issue.name!r} is not in the domain", file, item.line
             )
-        evals[value] = _num(item, "evaluation", file)
+        evals[value] = numbers.evaluation(
+            raw,
+            "evaluation",
+            file,
+            item.line,
+            allow_negative=True,  # NegMAS writes them
+        )
     missing = [str(v) for v in issue.values if str(v) not in evals]
     if missing:
         raise ScenarioError(

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from accord.errors import ScenarioError
+from accord.io import numbers
 from accord.io.genius_write import file_stem
 from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, RealIssue, Value
 from accord.outcomes.space import OutcomeSpace
@@ -46,6 +48,10 @@ def read_json(path: str | Path) -> tuple[Any, str]:
         return json.loads(text), text
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"invalid JSON: {exc.msg}", p, exc.lineno) from None
+    except ValueError as exc:  # an integer literal beyond Python's 4,300-digit limit
+        raise numbers.too_long_number(exc, text, p) from None
+    except RecursionError:
+        raise ScenarioError("invalid JSON: nested too deeply", p) from None
 
 
 def line_of(text: str, needle: str) -> int:
@@ -71,23 +77,35 @@ def read_geniusweb_domain(path: str | Path) -> tuple[str, OutcomeSpace]:
 def _issue(name: str, spec: Any, text: str, path: str | Path) -> Issue:
     line = line_of(text, name)
     if isinstance(spec, dict) and isinstance(spec.get("values"), list):
-        values: list[Value] = [v if isinstance(v, int | float) else str(v) for v in spec["values"]]
+        values: list[Value] = [
+            numbers.numeric_value(v, f"value of issue {name!r}", path, line)
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else str(v)
+            for v in spec["values"]
+        ]
         try:
             return DiscreteIssue(name, tuple(values))
         except ScenarioError as exc:
             raise ScenarioError(exc.reason, path, line) from None
     rng = spec.get("range") if isinstance(spec, dict) else None
     if isinstance(rng, dict):
-        try:
-            low, high = Decimal(str(rng["low"])), Decimal(str(rng["high"]))
-            step = Decimal(str(rng.get("step", 1)))
-        except (KeyError, ArithmeticError):
-            raise ScenarioError(f"issue {name!r}: bad range {rng}", path, line) from None
-        if step <= 0 or high < low:
+        if "low" not in rng or "high" not in rng:
             raise ScenarioError(f"issue {name!r}: bad range {rng}", path, line)
+        what = f"issue {name!r}: range"
+        bounds = [
+            numbers.finite_float(rng.get(k, 1), f"{what} {k}", path, line, float(numbers.MAX_INT))
+            for k in ("low", "high", "step")
+        ]
+        try:
+            low, high, step = (Decimal(str(rng.get(k, 1))) for k in ("low", "high", "step"))
+        except ArithmeticError:
+            raise ScenarioError(f"issue {name!r}: bad range {rng}", path, line) from None
+        if bounds[2] <= 0 or bounds[1] < bounds[0]:
+            raise ScenarioError(f"issue {name!r}: bad range {rng}", path, line)
+        count = int((high - low) / step) + 1
+        numbers.issue_size(name, count, path, line)  # before the values are built
         if step == 1 and low == low.to_integral_value():
             return IntegerIssue(name, int(low), int(high))
-        count = int((high - low) / step) + 1
         return DiscreteIssue(name, tuple(float(low + k * step) for k in range(count)))
     raise ScenarioError(f"issue {name!r} has neither 'values' nor 'range'", path, line)
 
@@ -125,12 +143,9 @@ def read_geniusweb_profile(
 def _weight(weights: dict[str, Any], issue: str, text: str, path: str | Path) -> float:
     if issue not in weights:
         raise ScenarioError(f"no weight for issue {issue!r}", path, line_of(text, "issueWeights"))
-    try:
-        return float(weights[issue])
-    except (TypeError, ValueError):
-        raise ScenarioError(
-            f"weight of {issue!r} is not a number", path, line_of(text, issue)
-        ) from None
+    return numbers.weight(
+        weights[issue], f"weight of {issue!r}", path, lambda: line_of(text, issue)
+    )
 
 
 def _value_function(issue: Issue, spec: Any, text: str, path: str | Path) -> TableValue:
@@ -148,7 +163,17 @@ def _value_function(issue: Issue, spec: Any, text: str, path: str | Path) -> Tab
                 path,
                 line_of(text, str(unknown[0])),
             )
-        return TableValue({str(k): float(v) for k, v in table.items()})
+        return TableValue(
+            {
+                str(k): numbers.evaluation(
+                    v,
+                    f"utility of {k!r} (issue {issue.name!r})",
+                    path,
+                    partial(line_of, text, str(k)),
+                )
+                for k, v in table.items()
+            }
+        )
     num = next((spec[k] for k in _NUMBER if k in spec), None)
     if isinstance(num, dict):
         return _number_table(issue, num, path, line)
@@ -156,11 +181,11 @@ def _value_function(issue: Issue, spec: Any, text: str, path: str | Path) -> Tab
 
 
 def _number_table(issue: Issue, spec: dict[str, Any], path: str | Path, line: int) -> TableValue:
-    try:
-        lo, hi = float(spec["lowValue"]), float(spec["highValue"])
-        ulo, uhi = float(spec["lowUtility"]), float(spec["highUtility"])
-    except (KeyError, TypeError, ValueError):
-        raise ScenarioError(f"bad number utilities for {issue.name!r}", path, line) from None
+    keys = ("lowValue", "highValue", "lowUtility", "highUtility")
+    if not all(k in spec for k in keys):
+        raise ScenarioError(f"bad number utilities for {issue.name!r}", path, line)
+    lo, hi = (numbers.finite_float(spec[k], f"{k} of {issue.name!r}", path, line) for k in keys[:2])
+    ulo, uhi = (numbers.evaluation(spec[k], f"{k} of {issue.name!r}", path, line) for k in keys[2:])
     x = issue.numeric_values()  # type: ignore[union-attr]
     frac = (x - lo) / (hi - lo) if hi != lo else np.zeros_like(x)
     u = np.where((x >= lo) & (x <= hi), ulo + frac * (uhi - ulo), 0.0)

@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-import math
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from accord.errors import ScenarioError
+from accord.io import numbers
+from accord.io.yaml_text import parse_yaml, read_text
 from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, Value
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import LinearAdditive
@@ -29,22 +29,13 @@ UFUN_TYPES = (
     "ExpDiscountedUFun",
     "LinearUtilityAggregationFunction",
 )
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml_data(path: str | Path) -> tuple[Any, str]:
     """Parsed YAML and its text; errors name ``file:line``."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read file: {exc}", p) from None
-    try:
-        return yaml.load(text, Loader=_Loader), text
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise ScenarioError(f"invalid YAML: {getattr(exc, 'problem', exc)}", p, line) from None
+    text = read_text(p)  # size limit and UTF-8/UTF-16 decoding shared with accord YAML
+    return parse_yaml(text, p), text
 
 
 def _line(text: str, needle: str) -> int:
@@ -75,14 +66,22 @@ def _issue(spec: Any, text: str, path: str | Path) -> Issue:
     try:
         if kind == "ContiguousIssue":
             if isinstance(values, list) and len(values) == 2:
-                return IntegerIssue(name, int(values[0]), int(values[1]))
-            if isinstance(values, int):
+                low, high = numbers.integer_range(name, values[0], values[1], path, line)
+                return IntegerIssue(name, low, high)
+            if isinstance(values, int) and not isinstance(values, bool):
+                numbers.issue_size(name, values, path, line)
                 return IntegerIssue(name, 0, values - 1)
             raise ScenarioError(f"ContiguousIssue {name!r} needs [min, max]", path, line)
         if kind in ("CategoricalIssue", "DiscreteCardinalIssue", "OrdinalIssue", "DiscreteIssue"):
             if not isinstance(values, list):
                 raise ScenarioError(f"issue {name!r} needs a list of values", path, line)
-            return DiscreteIssue(name, tuple(_value(v) for v in values))
+            return DiscreteIssue(
+                name,
+                tuple(
+                    numbers.numeric_value(_value(v), f"value of {name!r}", path, line)
+                    for v in values
+                ),
+            )
     except ScenarioError as exc:
         raise ScenarioError(exc.reason, path, line) from None
     raise ScenarioError(f"issue type {kind!r} is not supported", path, line)
@@ -107,29 +106,26 @@ def read_negmas_ufun(
     body: Any = data
     if data["type"] == "ExpDiscountedUFun":
         body = data.get("ufun")
-        d = _float(data.get("discount", 1.0), "discount", text, path)
+        d = numbers.finite_float(
+            data.get("discount", 1.0), "discount", path, _line(text, "discount")
+        )
         discount = d if 0.0 < d < 1.0 else None
         if not isinstance(body, dict) or body.get("type") != "LinearAdditiveUtilityFunction":
             raise ScenarioError("ExpDiscountedUFun must wrap a linear-additive ufun", path, 1)
         if reserved is None:
             reserved = body.get("reserved_value")
     utility = _linear_additive(body, space, text, path)
-    reservation = _float(reserved if reserved is not None else 0.0, "reserved_value", text, path)
+    reservation = numbers.reservation(
+        reserved if reserved is not None else 0.0,
+        "reserved_value",
+        path,
+        _line(text, "reserved_value"),
+    )
     warnings: list[str] = []
     total = sum(utility.weights)
     if abs(total - 1.0) > 1e-6:
         warnings.append(f"{path}:{_line(text, 'weights')}: weights sum to {total:.10g}")
     return Party(name or Path(path).stem, utility, reservation, discount, str(path)), warnings
-
-
-def _float(raw: Any, what: str, text: str, path: str | Path) -> float:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ScenarioError(f"{what} {raw!r} is not a number", path, _line(text, what)) from None
-    if math.isnan(value):
-        raise ScenarioError(f"{what} is not a number", path, _line(text, what))
-    return value
 
 
 def _linear_additive(
@@ -156,7 +152,8 @@ def _linear_additive(
     vfs = tuple(
         _table(spec, issue, text, path) for spec, issue in zip(values, space.issues, strict=True)
     )
-    w = tuple(_float(x, "weights", text, path) for x in weights)
+    line = _line(text, "weights")
+    w = tuple(numbers.weight(x, "weight", path, line) for x in weights)
     return LinearAdditive(w, vfs)
 
 
@@ -181,4 +178,15 @@ def _table(spec: Any, issue: Issue, text: str, path: str | Path) -> TableValue:
             path,
             _line(text, f"{unknown[0]}:"),
         )
-    return TableValue({_value(k): _float(v, "mapping", text, path) for k, v in mapping.items()})
+    return TableValue(
+        {
+            _value(k): numbers.evaluation(
+                v,
+                f"utility of {k!r} (issue {issue.name!r})",
+                path,
+                partial(_line, text, f"{k}:"),
+                allow_negative=True,  # NegMAS utilities may be negative
+            )
+            for k, v in mapping.items()
+        }
+    )

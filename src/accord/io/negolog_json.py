@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import ScenarioError
+from accord.io import numbers
 from accord.io.geniusweb_json import line_of, read_json
 from accord.outcomes.issues import DiscreteIssue, Value
 from accord.outcomes.space import OutcomeSpace
@@ -66,19 +67,34 @@ def read_negolog_profile(
                 path,
                 line_of(text, issue.name),
             )
-        vfs.append(TableValue({str(k): float(u) for k, u in table.items()}))
-    w = tuple(float(weights[i.name]) for i in space.issues)
+        line = line_of(text, issue.name)
+        vfs.append(
+            TableValue(
+                {
+                    str(k): numbers.evaluation(
+                        u, f"utility of {k!r} (issue {issue.name!r})", path, line
+                    )
+                    for k, u in table.items()
+                }
+            )
+        )
+    w = tuple(
+        numbers.weight(
+            weights[i.name], f"weight of {i.name!r}", path, lambda: line_of(text, "issueWeights")
+        )
+        for i in space.issues
+    )
     warnings: list[str] = []
     total = sum(w)
     if total <= 0:
         raise ScenarioError(f"issue weights sum to {total:g}", path, line_of(text, "issueWeights"))
     if abs(total - 1.0) > 1e-6:
         warnings.append(f"{path}:{line_of(text, 'issueWeights')}: weights sum to {total:.10g}")
-    try:
-        reservation = float(data.get("reservationValue", 0.0))
-    except (TypeError, ValueError):
-        raise ScenarioError(
-            "reservationValue is not a number", path, line_of(text, "reservationValue")
-        ) from None
+    reservation = numbers.reservation(
+        data.get("reservationValue", 0.0),
+        "reservationValue",
+        path,
+        line_of(text, "reservationValue"),
+    )
     utility = LinearAdditive(w, tuple(vfs))
     return Party(name or Path(path).stem, utility, reservation, None, str(path)), warnings

@@ -31,9 +31,12 @@ A scenario file looks like this (every key is documented in ``docs/yaml-format.m
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from accord.io.numbers import MAX_ISSUE_VALUES, MAX_RESERVATION
 
 FORMAT_VERSION = 1
 
@@ -68,6 +71,13 @@ class IssueSpec(_Strict):
                 self.low != int(self.low) or self.high != int(self.high)
             ):
                 raise ValueError("an integer issue needs whole-number bounds")
+            if self.type == "integer":
+                count = int(self.high) - int(self.low) + 1
+                if count > MAX_ISSUE_VALUES:
+                    raise ValueError(
+                        f"issue {self.name!r} has {count:,} values; at most "
+                        f"{MAX_ISSUE_VALUES:,} values per issue are supported"
+                    )
         return self
 
 
@@ -173,9 +183,22 @@ class UncertaintySpec(_Strict):
 class PartySpec(_Strict):
     name: str = Field(min_length=1)
     utility: UtilitySpec
-    reservation: float = 0.0
+    # -.inf is "no reservation" (as GENIUS and NegMAS files say it); +inf and NaN are refused
+    reservation: Annotated[float, Field(allow_inf_nan=True)] = 0.0
     discount: float | None = Field(default=None, gt=0, le=1)
     uncertainty: UncertaintySpec | None = None
+
+    @field_validator("reservation")
+    @classmethod
+    def _reservation(cls, value: float) -> float:
+        if value == -math.inf:
+            return value
+        if not math.isfinite(value) or abs(value) > MAX_RESERVATION:
+            raise ValueError(
+                f"a reservation value is finite and at most {MAX_RESERVATION:g} in size "
+                f"(or -.inf for none), got {value!r}"
+            )
+        return value
 
 
 class ExtensionRuleSpec(_Strict):

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.errors import AccordError, ConfigError
@@ -143,18 +142,15 @@ def _plain(value: Any) -> Any:
 def load_config(path: str | Path) -> TournamentConfig:
     """Read and validate a tournament file; :class:`~accord.errors.ConfigError` names the file
     and line of the first problem."""
+    from accord.errors import ScenarioError
+    from accord.io.yaml_text import parse_yaml, read_text
+
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", file) from None
-    try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise ConfigError(f"invalid YAML: {exc.problem}", file, line) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", file) from None
+    try:  # the limits every YAML reader has: size, encodings, alias bombs, duplicate keys
+        text = read_text(file)
+        data = parse_yaml(text, file)
+    except ScenarioError as exc:
+        raise ConfigError(exc.reason, exc.file, exc.line) from None
     if not isinstance(data, dict):
         raise ConfigError("a tournament file is a mapping (name:, scenarios:, agents: …)", file, 1)
     return parse_config(data, base=file.parent, source=file, text=text)

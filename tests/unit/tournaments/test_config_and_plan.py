@@ -228,3 +228,15 @@ def test_a_party_strategy_must_speak_every_mediators_protocol():
     )
     with pytest.raises(ConfigError, match="'hard' cannot take part in caucus"):
         make_plan(cfg)
+
+
+def test_tournament_files_have_the_limits_of_every_yaml_reader(tmp_path):
+    path = write(tmp_path, BASE + "agents: [linear]\n")
+    with pytest.raises(ConfigError, match=r"t\.yaml:5: duplicate key 'agents'"):
+        load_config(path)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    with pytest.raises(ConfigError, match="aliases would expand"):
+        load_config(write(tmp_path, bomb))
