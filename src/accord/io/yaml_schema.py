@@ -36,11 +36,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from accord.io.numbers import MAX_ISSUE_VALUES, MAX_RESERVATION
+from accord.io.numbers import MAX_ISSUE_VALUES, MAX_MAGNITUDE, MAX_RESERVATION
 
 FORMAT_VERSION = 1
 
 ScalarValue = Annotated[str | int | float, Field(union_mode="left_to_right")]
+
+
+#: A number of a utility model: finite and at most ``MAX_MAGNITUDE`` in size (larger ones
+#: overflow once multiplied by weights and values).
+Number = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 
 
 class _Strict(BaseModel):
@@ -52,8 +57,8 @@ class IssueSpec(_Strict):
     name: str = Field(min_length=1)
     type: Literal["discrete", "integer", "real"] = "discrete"
     values: list[ScalarValue] | None = None
-    low: float | None = None
-    high: float | None = None
+    low: Number | None = None
+    high: Number | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> IssueSpec:
@@ -82,30 +87,30 @@ class IssueSpec(_Strict):
 
 
 class LinearSpec(_Strict):
-    slope: float
-    offset: float = 0.0
+    slope: Number
+    offset: Number = 0.0
     clip: bool = True
 
 
 class TriangularSpec(_Strict):
-    lower: float
-    top: float
-    upper: float
+    lower: Number
+    top: Number
+    upper: Number
 
 
 class ClauseValueSpec(_Strict):
     """Value of a clause issue from the rules in the top-level ``clauses`` section."""
 
     units: int = Field(ge=0)
-    per_day: float = 0.0
-    per_unit: float = 0.0
-    none: float = 0.0
+    per_day: Number = 0.0
+    per_unit: Number = 0.0
+    none: Number = 0.0
 
 
 class ValueSpec(_Strict):
     """Exactly one of ``table``, ``linear``, ``triangular`` or ``clause``."""
 
-    table: dict[ScalarValue, float] | None = None
+    table: dict[ScalarValue, Number] | None = None
     linear: LinearSpec | None = None
     triangular: TriangularSpec | None = None
     clause: ClauseValueSpec | None = None
@@ -124,13 +129,13 @@ class ValueSpec(_Strict):
 
 class LinearAdditiveSpec(_Strict):
     type: Literal["linear-additive"]
-    weights: dict[str, Annotated[float, Field(ge=0)]]
+    weights: dict[str, Annotated[float, Field(ge=0, le=MAX_MAGNITUDE)]]
     values: dict[str, ValueSpec]
-    offset: float = 0.0
+    offset: Number = 0.0
 
 
 class RectangleSpec(_Strict):
-    utility: float
+    utility: Number
     include: dict[str, tuple[float, float]] = Field(default_factory=dict)
     exclude: dict[str, tuple[float, float]] = Field(default_factory=dict)
 
