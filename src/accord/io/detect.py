@@ -98,17 +98,23 @@ def load_path(path: str | Path, *, profiles: list[str] | None = None) -> Scenari
         return replace(scenario, load_seconds=time.perf_counter() - t0)
     folder = p if p.is_dir() else p.parent
     hint = p if p.is_file() else None
-    found = _probe(folder, hint)
+    problems: list[ScenarioError] = []  # files that could not be read while probing
+    found = _probe(folder, hint, problems)
     if found is None:
         accord = [f for f in sorted(folder.iterdir()) if is_accord_yaml(f)]
         if len(accord) == 1:
             return load_path(accord[0], profiles=profiles)
+        if problems:  # a file that would have said what this is could not be read: say why
+            raise problems[0]
         raise ScenarioError("no scenario format recognised in this folder", folder)
     scenario = _assemble(folder, found, profiles)
     return replace(scenario, load_seconds=time.perf_counter() - t0)
 
 
-def _probe(folder: Path, hint: Path | None) -> _Folder | None:
+def _probe(
+    folder: Path, hint: Path | None, problems: list[ScenarioError] | None = None
+) -> _Folder | None:
+    problems = [] if problems is None else problems
     files = sorted(f for f in folder.iterdir() if f.is_file())
     by_ext: dict[str, list[Path]] = {}
     for f in files:
@@ -118,12 +124,12 @@ def _probe(folder: Path, hint: Path | None) -> _Folder | None:
         if found is not None:
             return found
     if by_ext.get(".json"):
-        found = _probe_json(folder, by_ext[".json"], hint)
+        found = _probe_json(folder, by_ext[".json"], hint, problems)
         if found is not None:
             return found
     ymls = by_ext.get(".yml", []) + by_ext.get(".yaml", [])
     if ymls:
-        return _probe_negmas(sorted(ymls), hint)
+        return _probe_negmas(sorted(ymls), hint, problems)
     return None
 
 
@@ -156,12 +162,15 @@ def _probe_genius(xmls: list[Path], hint: Path | None) -> _Folder | None:
     return _Folder(domain.name, domain.space, domain_file, tuple(profiles), read, domain.warnings)
 
 
-def _probe_json(folder: Path, files: list[Path], hint: Path | None) -> _Folder | None:
+def _probe_json(
+    folder: Path, files: list[Path], hint: Path | None, problems: list[ScenarioError]
+) -> _Folder | None:
     domains, profiles, negolog = [], [], []
     for f in files:
         try:
             data, _ = geniusweb_json.read_json(f)
-        except ScenarioError:
+        except ScenarioError as exc:
+            problems.append(exc)
             profiles.append(f)  # reported when read as a profile
             continue
         keys = set(data) if isinstance(data, dict) else set()
@@ -189,12 +198,15 @@ def _probe_json(folder: Path, files: list[Path], hint: Path | None) -> _Folder |
     return None
 
 
-def _probe_negmas(files: list[Path], hint: Path | None) -> _Folder | None:
+def _probe_negmas(
+    files: list[Path], hint: Path | None, problems: list[ScenarioError]
+) -> _Folder | None:
     domains, profiles = [], []
     for f in files:
         try:
             data, _ = negmas_yaml.read_yaml_data(f)
-        except ScenarioError:
+        except ScenarioError as exc:
+            problems.append(exc)
             profiles.append(f)  # reported when read as a profile
             continue
         kind = data.get("type") if isinstance(data, dict) else None

@@ -1,0 +1,27 @@
+"""Loading a folder whose key file cannot be read reports that file's own error, not only
+"no scenario format recognised"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from accord.errors import ScenarioError
+from accord.io import load_path
+
+
+def test_a_broken_domain_file_is_named_with_its_line(tmp_path):
+    domain = {"name": "d", "issuesValues": {"price": {"values": ["1", "2"]}}}
+    text = json.dumps(domain, indent=1).replace('"1"', "1" + "0" * 5000)
+    (tmp_path / "d.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_path(tmp_path)
+    assert err.value.file == str(tmp_path / "d.json")
+    assert err.value.line is not None and "no scenario format" not in str(err.value)
+
+
+def test_an_empty_folder_still_says_no_format(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing here", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="no scenario format recognised"):
+        load_path(tmp_path)
