@@ -209,6 +209,8 @@ def _probe_negmas(
             problems.append(exc)
             profiles.append(f)  # reported when read as a profile
             continue
+        if isinstance(data, dict) and "accord" in data:
+            continue  # accord's own YAML, not NegMAS's
         kind = data.get("type") if isinstance(data, dict) else None
         if kind in negmas_yaml.SPACE_TYPES or (
             isinstance(data, dict) and "issues" in data and kind is None

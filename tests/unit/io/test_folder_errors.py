@@ -25,3 +25,12 @@ def test_an_empty_folder_still_says_no_format(tmp_path):
     (tmp_path / "notes.txt").write_text("nothing here", encoding="utf-8")
     with pytest.raises(ScenarioError, match="no scenario format recognised"):
         load_path(tmp_path)
+
+
+def test_a_folder_holding_one_accord_yaml_loads_it(tmp_path):
+    import accord
+    from accord.api import packaged_scenarios
+
+    source = packaged_scenarios()["supply-contract"]  # has an integer issue
+    (tmp_path / source.name).write_bytes(source.read_bytes())
+    assert load_path(tmp_path).name == accord.load("supply-contract").name
