@@ -1,11 +1,19 @@
 """Read NegMAS YAML scenarios: an outcome-space file plus one utility-function file per party.
 
-* Space: ``type: DiscreteCartesianOutcomeSpace`` with ``issues:`` of ``CategoricalIssue`` /
-  ``DiscreteCardinalIssue`` (value lists) or ``ContiguousIssue`` (``[min, max]``, integers).
-* Utility: ``type: LinearAdditiveUtilityFunction`` with ``values:`` (one ``TableFun`` mapping per
+* Space: ``type: DiscreteCartesianOutcomeSpace`` (or ``CartesianOutcomeSpace``) with
+  ``issues:`` of ``CategoricalIssue`` / ``DiscreteCardinalIssue`` (value lists),
+  ``ContiguousIssue`` (``[min, max]``, integers) or ``ContinuousIssue`` (``values: [min, max]``
+  or ``min_value:``/``max_value:``, reals; becomes a :class:`RealIssue`).
+* Utility: ``type: LinearAdditiveUtilityFunction`` with ``values:`` (one value function per
   issue, in issue order, or keyed by issue name), ``weights:`` and ``reserved_value:``
   (``-.inf`` and negative values are kept). ``type: ExpDiscountedUFun`` wraps one with
   ``discount:`` (a factor in (0, 1) becomes the party's discount; others mean none).
+* Value functions: ``TableFun`` (``mapping:``), and on numeric issues ``AffineFun``
+  (``slope·x + bias``), ``LinearFun`` (``slope·x``), ``IdentityFun`` (``x``) and ``ConstFun``
+  (``bias``, any issue), all unclipped as in NegMAS.
+
+Type names may be short (``AffineFun``) or fully qualified
+(``negmas.preferences.value_fun.AffineFun``) for issues and value functions.
 """
 
 from __future__ import annotations
@@ -17,10 +25,10 @@ from typing import Any
 from accord.errors import ScenarioError
 from accord.io import numbers
 from accord.io.yaml_text import parse_yaml, read_text
-from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, Value
+from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, RealIssue, Value
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import LinearAdditive
-from accord.preferences.values import TableValue
+from accord.preferences.values import AffineValue, TableValue, ValueFunction
 from accord.scenario import Party
 
 SPACE_TYPES = ("DiscreteCartesianOutcomeSpace", "CartesianOutcomeSpace")
@@ -43,6 +51,11 @@ def _line(text: str, needle: str) -> int:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 1
 
 
+def _kind(raw: Any) -> str:
+    """Short type name: ``negmas.preferences.value_fun.AffineFun`` -> ``AffineFun``."""
+    return str(raw).rsplit(".", 1)[-1]
+
+
 def read_negmas_space(path: str | Path) -> tuple[str, OutcomeSpace]:
     """Name and outcome space of a NegMAS outcome-space file."""
     data, text = read_yaml_data(path)
@@ -61,9 +74,11 @@ def _issue(spec: Any, text: str, path: str | Path) -> Issue:
         raise ScenarioError(f"bad issue entry {spec!r}", path, 1)
     name = str(spec["name"])
     line = _line(text, f"name: {name}")
-    kind = str(spec.get("type", "CategoricalIssue"))
+    kind = _kind(spec.get("type", "CategoricalIssue"))
     values = spec.get("values")
     try:
+        if kind == "ContinuousIssue":
+            return _real_issue(name, spec, path, line)
         if kind == "ContiguousIssue":
             if isinstance(values, list) and len(values) == 2:
                 low, high = numbers.integer_range(name, values[0], values[1], path, line)
@@ -85,6 +100,19 @@ def _issue(spec: Any, text: str, path: str | Path) -> Issue:
     except ScenarioError as exc:
         raise ScenarioError(exc.reason, path, line) from None
     raise ScenarioError(f"issue type {kind!r} is not supported", path, line)
+
+
+def _real_issue(name: str, spec: dict[str, Any], path: str | Path, line: int) -> RealIssue:
+    values = spec.get("values")
+    if isinstance(values, list) and len(values) == 2:
+        low, high = values
+    elif "min_value" in spec and "max_value" in spec:
+        low, high = spec["min_value"], spec["max_value"]
+    else:
+        raise ScenarioError(f"ContinuousIssue {name!r} needs values [min, max]", path, line)
+    lo = numbers.finite_float(low, f"issue {name!r}: lower bound", path, line)
+    hi = numbers.finite_float(high, f"issue {name!r}: upper bound", path, line)
+    return RealIssue(name, lo, hi)
 
 
 def _value(v: Any) -> Value:
@@ -150,27 +178,73 @@ def _linear_additive(
             "'weights' must give one weight per issue", path, _line(text, "weights")
         )
     vfs = tuple(
-        _table(spec, issue, text, path) for spec, issue in zip(values, space.issues, strict=True)
+        _value_function(spec, issue, text, path)
+        for spec, issue in zip(values, space.issues, strict=True)
     )
     line = _line(text, "weights")
     w = tuple(numbers.weight(x, "weight", path, line) for x in weights)
     return LinearAdditive(w, vfs)
 
 
-def _table(spec: Any, issue: Issue, text: str, path: str | Path) -> TableValue:
-    if not isinstance(spec, dict) or spec.get("type", "TableFun") != "TableFun":
-        kind = spec.get("type") if isinstance(spec, dict) else spec
+NUMERIC_FUNS = ("AffineFun", "LinearFun", "IdentityFun", "ConstFun")
+
+
+def _value_function(spec: Any, issue: Issue, text: str, path: str | Path) -> ValueFunction:
+    kind = _kind(spec.get("type", "TableFun")) if isinstance(spec, dict) else None
+    if not isinstance(spec, dict) or kind not in ("TableFun", *NUMERIC_FUNS):
+        shown = spec.get("type") if isinstance(spec, dict) else spec
         raise ScenarioError(
-            f"value function {kind!r} of issue {issue.name!r} is not supported",
+            f"value function {shown!r} of issue {issue.name!r} is not supported",
             path,
             _line(text, "values"),
+        )
+    if kind == "TableFun":
+        return _table(spec, issue, text, path)
+    return _numeric_function(kind, spec, issue, text, path)
+
+
+def _numeric_function(
+    kind: str, spec: dict[str, Any], issue: Issue, text: str, path: str | Path
+) -> ValueFunction:
+    """``AffineFun``/``LinearFun``/``IdentityFun``/``ConstFun`` as an unclipped affine value."""
+
+    def number(key: str, default: float | None) -> float:
+        raw = spec.get(key, default)
+        if raw is None:
+            raise ScenarioError(
+                f"{kind} of issue {issue.name!r} has no {key!r}", path, _line(text, kind)
+            )
+        what = f"{kind} {key} (issue {issue.name!r})"
+        return numbers.finite_float(raw, what, path, partial(_line, text, f"{key}:"))
+
+    slope = {"AffineFun": None, "LinearFun": None, "IdentityFun": 1.0, "ConstFun": 0.0}[kind]
+    if slope is None:
+        slope = number("slope", None)
+    bias = number("bias", 0.0) if kind in ("AffineFun", "ConstFun") else 0.0
+    if kind == "ConstFun" and not issue.is_numeric:
+        return TableValue({}, default=bias)  # a constant needs no numeric values
+    if not issue.is_numeric:
+        raise ScenarioError(
+            f"{kind} needs a numeric issue; issue {issue.name!r} has non-numeric values",
+            path,
+            _line(text, kind),
+        )
+    return AffineValue(slope, bias, clip=False)
+
+
+def _table(spec: dict[str, Any], issue: Issue, text: str, path: str | Path) -> TableValue:
+    if isinstance(issue, RealIssue):
+        raise ScenarioError(
+            f"TableFun cannot cover the continuous issue {issue.name!r}",
+            path,
+            _line(text, "mapping"),
         )
     mapping = spec.get("mapping")
     if not isinstance(mapping, dict):
         raise ScenarioError(
             f"TableFun of issue {issue.name!r} has no mapping", path, _line(text, "mapping")
         )
-    known = {str(v) for v in issue.values}  # type: ignore[union-attr]
+    known = {str(v) for v in issue.values}
     unknown = [k for k in mapping if str(k) not in known]
     if unknown:
         raise ScenarioError(
