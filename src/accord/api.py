@@ -55,6 +55,7 @@ def convert(
     parties: Sequence[str] | None = None,
     lossy: bool = False,
     force: bool = False,
+    geniusweb_dialect: str = "2",
 ) -> SaveResult:
     """Write a scenario (or ``src`` loaded: a file, a folder or a packaged name) to ``dst`` as
     ``to``: ``yaml`` (a file, or ``<folder>/<name>.yaml``), ``genius`` or ``geniusweb`` (a
@@ -65,7 +66,8 @@ def convert(
     :class:`~accord.errors.ScenarioError` naming each loss, unless ``lossy`` (then the result's
     ``losses`` list them); it refuses to overwrite an existing file unless ``force``. Nothing is
     written when it raises. ``parties`` keeps only the named parties, in order (as
-    :func:`load`).
+    :func:`load`). ``geniusweb_dialect``: ``2`` (current) or ``1`` (the ``discreteutils``
+    spelling older GeniusWeb readers expect).
     """
     from accord.io import save
 
@@ -76,7 +78,15 @@ def convert(
         scenario = src.with_parties(names) if names else src
     else:
         scenario = load(src, profiles=names)
-    return save(scenario, dst, to, lossy=lossy, force=force, parents=False)
+    return save(
+        scenario,
+        dst,
+        to,
+        lossy=lossy,
+        force=force,
+        parents=False,
+        geniusweb_dialect=geniusweb_dialect,
+    )
 
 
 @dataclass(frozen=True, slots=True)

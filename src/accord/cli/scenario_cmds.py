@@ -78,12 +78,19 @@ def convert(
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    dialect: Annotated[
+        str,
+        typer.Option(
+            "--geniusweb-dialect",
+            help="GeniusWeb spelling: 2 (DiscreteValueSetUtilities) or 1 (discreteutils).",
+        ),
+    ] = "2",
 ) -> None:
     """Convert a scenario between formats; refuses (exit 2) to lose anything unless --lossy."""
     import accord
 
     sc = accord.load(src, profiles=parse_parties(parties))
-    result = accord.convert(sc, dst, to=to, lossy=lossy, force=force)
+    result = accord.convert(sc, dst, to=to, lossy=lossy, force=force, geniusweb_dialect=dialect)
     if json_out:
         print_json(result.to_dict())
         return

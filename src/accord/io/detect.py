@@ -425,6 +425,7 @@ def save(
     lossy: bool = True,
     force: bool = True,
     parents: bool = True,
+    geniusweb_dialect: str = "2",
 ) -> SaveResult:
     """Write ``scenario``: ``genius``/``geniusweb`` into folder ``path``, ``yaml`` to a file.
 
@@ -433,7 +434,11 @@ def save(
     :class:`ScenarioError`, and so does any loss unless ``lossy``; an existing file raises
     unless ``force``; a missing parent folder of ``path`` raises unless ``parents`` (the
     folder ``path`` itself is created). Nothing is written when it raises.
+    ``geniusweb_dialect``: ``2`` (``DiscreteValueSetUtilities``) or ``1`` (``discreteutils``,
+    what older GeniusWeb readers expect).
     """
+    if geniusweb_dialect not in geniusweb_json.DIALECTS:
+        raise ScenarioError(f"unknown GeniusWeb dialect {geniusweb_dialect!r}: use 1 or 2")
     plan = check_save(scenario, path, fmt)
     refused = [loss for loss in plan.losses if not (lossy and loss.droppable)]
     if refused:
@@ -444,7 +449,7 @@ def save(
     if fmt == "genius":
         written = write_genius(scenario, p)
     elif fmt == "geniusweb":
-        written, notes = geniusweb_json.write_geniusweb(scenario, p)
+        written, notes = geniusweb_json.write_geniusweb(scenario, p, geniusweb_dialect)
     else:
         from accord.io import yaml_format
 

@@ -219,8 +219,16 @@ def _reservation(
 
 
 # ---------------------------------------------------------------------------- writing
-def write_geniusweb(scenario: Scenario, folder: str | Path) -> tuple[list[Path], list[str]]:
+#: How each GeniusWeb dialect spells a discrete issue's utilities (both are read).
+DIALECTS = {"2": "DiscreteValueSetUtilities", "1": "discreteutils"}
+
+
+def write_geniusweb(
+    scenario: Scenario, folder: str | Path, dialect: str = "2"
+) -> tuple[list[Path], list[str]]:
     """Write ``<scenario>.json`` and ``<party>.json`` files; returns paths and warnings."""
+    if dialect not in DIALECTS:
+        raise ScenarioError(f"unknown GeniusWeb dialect {dialect!r}: use 1 or 2")
     space = scenario.space
     if space.is_continuous:
         raise ScenarioError("GeniusWeb JSON cannot express real issues: discretise first")
@@ -233,7 +241,8 @@ def write_geniusweb(scenario: Scenario, folder: str | Path) -> tuple[list[Path],
         stem = file_stem(party.name, "party")
         if stem in texts:
             raise ScenarioError(f"party {stem!r} has the same name as the scenario")
-        texts[stem] = {"LinearAdditiveUtilitySpace": _profile(party, scenario, domain, warnings)}
+        profile = _profile(party, scenario, domain, warnings, DIALECTS[dialect])
+        texts[stem] = {"LinearAdditiveUtilitySpace": profile}
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -249,7 +258,11 @@ def _json_value(v: Value) -> Value:
 
 
 def _profile(
-    party: Party, scenario: Scenario, domain: dict[str, Any], warnings: list[str]
+    party: Party,
+    scenario: Scenario,
+    domain: dict[str, Any],
+    warnings: list[str],
+    discrete: str = "DiscreteValueSetUtilities",
 ) -> dict[str, Any]:
     utility = party.utility
     if not isinstance(utility, LinearAdditive) or utility.offset != 0.0:
@@ -262,7 +275,7 @@ def _profile(
     for issue, w, vf in zip(space.issues, utility.weights, utility.values, strict=True):
         raw = vf.table(issue)
         utils[issue.name] = {
-            "DiscreteValueSetUtilities": {
+            discrete: {
                 "valueUtilities": {
                     str(v): float(t)
                     for v, t in zip(issue.values, raw, strict=True)  # type: ignore[union-attr]

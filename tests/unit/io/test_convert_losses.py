@@ -204,3 +204,31 @@ def test_no_reservation_round_trips_through_yaml_and_genius(tmp_path):
     )
     with pytest.raises(ScenarioError, match=r"bad\.yaml:\d+: .*reservation value is finite"):
         accord.load(tmp_path / "bad.yaml")
+
+
+def test_the_older_geniusweb_spelling_is_written_on_request_and_read_back(tmp_path):
+    import json
+
+    accord.convert("job-offer", tmp_path / "old", to="geniusweb", geniusweb_dialect="1")
+    accord.convert("job-offer", tmp_path / "new", to="geniusweb")
+    old_profile = json.loads((tmp_path / "old" / "candidate.json").read_text(encoding="utf-8"))
+    new_profile = json.loads((tmp_path / "new" / "candidate.json").read_text(encoding="utf-8"))
+    old_issue = next(iter(old_profile["LinearAdditiveUtilitySpace"]["issueUtilities"].values()))
+    new_issue = next(iter(new_profile["LinearAdditiveUtilitySpace"]["issueUtilities"].values()))
+    assert list(old_issue) == ["discreteutils"] and list(new_issue) == ["DiscreteValueSetUtilities"]
+    a, b = load_path(tmp_path / "old"), load_path(tmp_path / "new")
+    assert np.array_equal(a.utilities(), b.utilities())
+    r = CliRunner().invoke(
+        app,
+        [
+            "convert",
+            "job-offer",
+            str(tmp_path / "x"),
+            "--to",
+            "geniusweb",
+            "--geniusweb-dialect",
+            "3",
+        ],
+    )
+    assert r.exit_code == 2 and "unknown GeniusWeb dialect" in r.stderr
+    assert not (tmp_path / "x").exists()
