@@ -32,6 +32,9 @@ from typing import Any
 
 from accord.errors import AccordError
 
+#: Seconds a new worker process may take to import accord and say it is ready.
+START_TIMEOUT = 120.0
+
 
 class WorkerDied(AccordError):
     """A batch killed every worker that ran it."""
@@ -116,12 +119,15 @@ class ProcessExecutor(Executor):
     def _connect(self, process: subprocess.Popen[bytes], conn: Connection) -> _Worker:
         """Wait for a started worker to say it is ready."""
         try:
+            if not conn.poll(START_TIMEOUT):  # stuck at start: never wait on it for ever
+                process.kill()
+                raise EOFError
             conn.recv()  # ("ready", pid)
         except (EOFError, OSError):
             conn.close()
             process.wait()
             raise WorkerDied(
-                f"a worker process exited at start (code {process.returncode})"
+                f"a worker process did not start (code {process.returncode})"
             ) from None
         return _Worker(process, conn, ready=True)
 
