@@ -254,10 +254,7 @@ class Store:
             (tournament,),
         )
         for row in cur:
-            yield {
-                c: (json.loads(v) if c in _JSON_COLUMNS and v is not None else v)
-                for c, v in zip(columns, row, strict=True)
-            }
+            yield _decoded(columns, row)
 
     def raw_runs(self, tournament: int) -> Iterator[tuple[Any, ...]]:
         """Every stored run as its raw row (``RUN_COLUMNS`` without ``trace``), by id."""
@@ -278,7 +275,12 @@ class Store:
         row = cur.fetchone()
         if row is None:
             raise StorageError(f"{self.path}: tournament {tournament} has no stored run {run_id}")
-        return {
-            c: (json.loads(v) if c in _JSON_COLUMNS and v is not None else v)
-            for c, v in zip(RUN_COLUMNS, row, strict=True)
-        }
+        return _decoded(RUN_COLUMNS, row)
+
+
+def _decoded(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A stored row as a mapping of its columns, JSON columns decoded."""
+    return {
+        c: (json.loads(v) if c in _JSON_COLUMNS and v is not None else v)
+        for c, v in zip(columns, row, strict=True)
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,26 +36,26 @@ class Loaded:
     _timeline: Any = None
     _memo: dict[Any, Any] = field(default_factory=dict)
 
-    def text(self, value: Any, key: Any) -> str:
-        """``value`` as compact JSON, memoised under ``key`` (the same few values recur)."""
+    def _memoised(self, key: Any, compute: Callable[[], Any]) -> Any:
         hit = self._memo.get(key)
         if hit is None:
             if len(self._memo) > MEMO_SIZE:
                 self._memo.clear()
-            hit = self._memo[key] = text(value)
+            hit = self._memo[key] = compute()
         return hit
+
+    def text(self, value: Any, key: Any) -> str:
+        """``value`` as compact JSON, memoised under ``key`` (the same few values recur)."""
+        out: str = self._memoised(key, lambda: text(value))
+        return out
 
     def scores(self, utilities: Sequence[float], rounds: int) -> tuple[float | None, ...]:
         """Welfare, distance to the Pareto frontier and to the Nash point of ``utilities`` (the
         analysis in force at ``rounds``), memoised."""
         snapshot = 0 if not self.scenario.timeline.events else rounds
         key = ("scores", snapshot, tuple(utilities))
-        hit = self._memo.get(key)
-        if hit is None:
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.clear()
-            hit = self._memo[key] = self._scores(utilities, rounds)
-        return hit
+        out: tuple[float | None, ...] = self._memoised(key, lambda: self._scores(utilities, rounds))
+        return out
 
     def _scores(self, utilities: Sequence[float], rounds: int) -> tuple[float | None, ...]:
         u = np.asarray(utilities, dtype=float)

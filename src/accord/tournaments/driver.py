@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
@@ -228,12 +228,3 @@ def replay(
     if spec.seed != record["seed"] or list(spec.parties) != record["participants"]:
         raise AccordError(f"run {run_id}: the stored record does not match its plan")
     return run(spec)
-
-
-def pending_runs(config: TournamentConfig, store: Store) -> Sequence[int]:
-    """The planned runs of ``config`` that ``store`` does not hold yet."""
-    plan = make_plan(config)
-    row = next((t for t in store.tournaments() if t.digest == config.digest()), None)
-    if row is None:
-        return list(range(len(plan)))
-    return [int(i) for i in _pending(store, row.id, len(plan))]

@@ -68,7 +68,6 @@ class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     task: int | None = None
-    ready: bool = False
 
 
 @dataclass
@@ -129,7 +128,7 @@ class ProcessExecutor(Executor):
             raise WorkerDied(
                 f"a worker process did not start (code {process.returncode})"
             ) from None
-        return _Worker(process, conn, ready=True)
+        return _Worker(process, conn)
 
     def pids(self) -> list[int]:
         """The process ids of the current workers."""
@@ -172,12 +171,16 @@ class ProcessExecutor(Executor):
             self._loop()
         except BaseException as exc:  # never leave a caller waiting on a future forever
             with self._lock:
-                self._closing = True
-                lost = [self._state.tasks.pop(t).future for t in list(self._state.tasks)]
-                self._state.queue.clear()
-            for future in lost:
-                if not future.done():
-                    future.set_exception(WorkerDied(f"the supervisor failed: {exc!r}"))
+                self._fail_all(WorkerDied(f"the supervisor failed: {exc!r}"))
+
+    def _fail_all(self, error: BaseException) -> None:
+        """Close and fail every task not done (the lock is held)."""
+        self._closing = True
+        lost = [self._state.tasks.pop(t).future for t in list(self._state.tasks)]
+        self._state.queue.clear()
+        for future in lost:
+            if not future.done():
+                future.set_exception(error)
 
     def _loop(self) -> None:
         while True:
@@ -228,12 +231,7 @@ class ProcessExecutor(Executor):
             try:
                 self._pool[index] = self._start()
             except WorkerDied as exc:  # workers cannot start any more: nothing can run
-                self._closing = True
-                failed = [self._state.tasks.pop(t).future for t in list(self._state.tasks)]
-                self._state.queue.clear()
-                for future in failed:
-                    if not future.done():
-                        future.set_exception(exc)
+                self._fail_all(exc)
                 return
             if dead.task is None:
                 return

@@ -112,9 +112,6 @@ class Plan:
     def __iter__(self) -> Iterator[PlannedRun]:
         return (self.run(i) for i in range(self.size))
 
-    def scenarios(self) -> tuple[str, ...]:
-        return tuple(b.templates[0].scenario for b in self.blocks)
-
 
 @lru_cache(maxsize=4096)
 def _seated(template: RunSpec, seats: tuple[str, ...], first: int | None) -> RunSpec:
