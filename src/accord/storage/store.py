@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import datetime
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from accord.errors import StorageError
+from accord.storage.sqlite import open_db
 
 SCHEMA_VERSION = 1
 
@@ -138,36 +138,7 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        try:
-            self._db = sqlite3.connect(self.path, timeout=30.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            version = self._version()
-            if version is None:
-                with self._db:
-                    self._db.executescript(_SCHEMA)
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                        (str(SCHEMA_VERSION),),
-                    )
-            elif version != SCHEMA_VERSION:
-                raise StorageError(
-                    f"{self.path}: store schema version {version}, this accord reads "
-                    f"version {SCHEMA_VERSION}"
-                )
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"{self.path}: not an accord store ({exc})") from None
-
-    def _version(self) -> int | None:
-        tables = {
-            r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        if "meta" not in tables:
-            if tables:
-                raise StorageError(f"{self.path}: an SQLite file, but not an accord store")
-            return None
-        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        return None if row is None else int(row[0])
+        self._db = open_db(self.path, _SCHEMA, SCHEMA_VERSION, "results")
 
     def __enter__(self) -> Store:
         return self
