@@ -6,6 +6,7 @@ from accord.cli import (
     negotiate_cmds,
     report_cmds,
     scenario_cmds,
+    serve_cmds,
     tournament_cmds,
 )
 from accord.cli.app import app
@@ -17,5 +18,6 @@ __all__ = [
     "negotiate_cmds",
     "report_cmds",
     "scenario_cmds",
+    "serve_cmds",
     "tournament_cmds",
 ]

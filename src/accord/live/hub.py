@@ -144,7 +144,7 @@ class SessionHub:
         live = self.live(sid)
         with self._lock(sid):
             moves = self.store.moves(sid)
-            after = live.session.advance(moves, seat, move)
+            after = live.session.advance(moves, seat, move, self._states.get(sid))
             if not self.store.add_move(sid, len(moves), seat, move):
                 raise MoveRefused("another move was made first: reload the page")
             self._states[sid] = after

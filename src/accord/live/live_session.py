@@ -149,12 +149,20 @@ class LiveSession:
         seen = {seat: obj.seen() for seat, obj in objects.items() if isinstance(obj, Person)}
         return LiveState(len(moves), waiting, result, seen)
 
-    def advance(self, moves: Sequence[tuple[int, Move]], seat: int, move: Move) -> LiveState:
+    def advance(
+        self,
+        moves: Sequence[tuple[int, Move]],
+        seat: int,
+        move: Move,
+        now: LiveState | None = None,
+    ) -> LiveState:
         """The state after ``seat`` plays ``move``; :class:`MoveRefused` when it is not that
-        seat's turn or the mechanism refuses the move (then nothing changes)."""
+        seat's turn or the mechanism refuses the move (then nothing changes). ``now``: the
+        state after ``moves`` when the caller knows it (saves a replay)."""
         if not isinstance(move, dict) or not isinstance(move.get("act"), str):
             raise MoveRefused('a move is an object with an "act"')
-        now = self.state(moves)
+        if now is None or now.moves != len(moves):
+            now = self.state(moves)
         if now.waiting is None:
             raise MoveRefused("the session is over")
         if now.waiting.seat != seat:
