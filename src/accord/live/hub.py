@@ -130,11 +130,10 @@ class SessionHub:
         """The session's state now (replayed from the stored moves when not in memory)."""
         live = self.live(sid)
         with self._lock(sid):
-            moves = self.store.moves(sid)
             known = self._states.get(sid)
-            if known is not None and known.moves == len(moves):
+            if known is not None and known.moves == self.store.count(sid):
                 return known
-            state = live.session.state(moves)
+            state = live.session.state(self.store.moves(sid))
             self._states[sid] = state
             return state
 

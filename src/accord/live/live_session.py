@@ -18,7 +18,7 @@ mediator's note that leaks a disclosure) is refused with the reason, not recorde
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from accord.errors import AccordError, ProtocolError
@@ -71,16 +71,31 @@ class SeatInfo:
 @dataclass(frozen=True, slots=True)
 class LiveState:
     """A live session after ``moves`` moves: who must move (``waiting``) or, when it is over,
-    the ``result``; ``seen`` is what each person's seat may see now."""
+    the ``result``; :attr:`seen` is what each person's seat may see now (read from the views
+    its seat was handed, when first asked)."""
 
     moves: int
     waiting: Prompt | None
     result: NegotiationResult | None
-    seen: Mapping[int, Mapping[str, Any]]
+    people: Mapping[int, Person] = field(default_factory=dict, repr=False, compare=False)
+    _seen: dict[int, Mapping[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def finished(self) -> bool:
         return self.result is not None
+
+    def seen_by(self, seat: int) -> Mapping[str, Any]:
+        """What the person at ``seat`` may see now (empty for a seat no person plays)."""
+        known = self._seen.get(seat)
+        if known is None:
+            person = self.people.get(seat)
+            known = self._seen[seat] = person.seen() if person is not None else {}
+        return known
+
+    @property
+    def seen(self) -> dict[int, Mapping[str, Any]]:
+        """:meth:`seen_by` of every person's seat."""
+        return {seat: self.seen_by(seat) for seat in self.people}
 
 
 class LiveSession:
@@ -146,8 +161,8 @@ class LiveSession:
             result = run(self.spec, scenario=self.scenario, parties=parties, mediators=mediators)
         except Waiting as signal:
             waiting = signal.prompt
-        seen = {seat: obj.seen() for seat, obj in objects.items() if isinstance(obj, Person)}
-        return LiveState(len(moves), waiting, result, seen)
+        people = {seat: obj for seat, obj in objects.items() if isinstance(obj, Person)}
+        return LiveState(len(moves), waiting, result, people)
 
     def advance(
         self,

@@ -163,6 +163,10 @@ class SessionStore:
         rows = self._all("SELECT seat, move FROM moves WHERE session=? ORDER BY seq", (session,))
         return [(int(seat), json.loads(move)) for seat, move in rows]
 
+    def count(self, session: str) -> int:
+        """How many moves the session has."""
+        return int(self._all("SELECT COUNT(*) FROM moves WHERE session=?", (session,))[0][0])
+
     def move_times(self, session: str) -> list[str]:
         return [
             r[0] for r in self._all("SELECT at FROM moves WHERE session=? ORDER BY seq", (session,))

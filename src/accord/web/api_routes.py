@@ -44,17 +44,22 @@ def _seat(request: Request) -> auth.Seat:
     return auth.seat(request, auth.bearer(request))
 
 
-@router.get("/seat", summary="What my seat may see now")
-def my_seat(request: Request) -> dict[str, Any]:
+# The seat's routes are the ones people hit all the time: they run on the event loop (their
+# work is a millisecond or two: a cached state, or one replay) and answer JSONResponse
+# directly (FastAPI's response encoding of a large dict costs more than building it).
+
+
+@router.get("/seat", summary="What my seat may see now", response_model=dict[str, Any])
+async def my_seat(request: Request) -> JSONResponse:
     """The participant's own brief, whose turn it is, the prompt when it is theirs, what their
     seat has seen, and the outcome at the end."""
     seat = _seat(request)
     state = auth.hub(request).state(seat.live.stored.id)
-    return seat_payload(seat.live, state, seat.seat)
+    return JSONResponse(seat_payload(seat.live, state, seat.seat))
 
 
-@router.post("/seat/move", summary="Make my move")
-def make_move(request: Request, move: dict[str, Any]) -> Any:
+@router.post("/seat/move", summary="Make my move", response_model=dict[str, Any])
+async def make_move(request: Request, move: dict[str, Any]) -> JSONResponse:
     """Play a move (see :mod:`accord.live.people` for the moves of each prompt); 409 with the
     reason when it is not this seat's turn or the mechanism refuses the move."""
     seat = _seat(request)
@@ -63,11 +68,11 @@ def make_move(request: Request, move: dict[str, Any]) -> Any:
         state = hub.move(seat.live.stored.id, seat.seat, move)
     except MoveRefused as exc:
         return JSONResponse({"detail": str(exc)}, status_code=409)
-    return seat_payload(seat.live, state, seat.seat)
+    return JSONResponse(seat_payload(seat.live, state, seat.seat))
 
 
 @router.get("/seat/utility", summary="My utility of a package")
-def my_utility(request: Request) -> dict[str, Any]:
+async def my_utility(request: Request) -> dict[str, Any]:
     """A party's own utility of the package given as query parameters ``i0``, ``i1``… (the
     index of the chosen value of each issue). Mediators have no utility: 404."""
     seat = _seat(request)
@@ -92,7 +97,7 @@ def _digits(space: Any, outcome: int) -> Any:
 
 
 @router.get("/sessions", summary="Every session (trainer)")
-def sessions(request: Request) -> list[dict[str, Any]]:
+async def sessions(request: Request) -> list[dict[str, Any]]:
     auth.admin(request, auth.bearer(request))
     return [
         {
@@ -107,7 +112,7 @@ def sessions(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/sessions", status_code=201, summary="Create a session (trainer)")
-def create(request: Request, body: NewSession) -> dict[str, Any]:
+async def create(request: Request, body: NewSession) -> dict[str, Any]:
     """Returns the session's id and each person's personal link token, by seat."""
     auth.admin(request, auth.bearer(request))
     hub = auth.hub(request)
@@ -139,7 +144,7 @@ def create(request: Request, body: NewSession) -> dict[str, Any]:
 
 
 @router.get("/sessions/{sid}", summary="A whole session (trainer)")
-def session(request: Request, sid: str) -> dict[str, Any]:
+async def session(request: Request, sid: str) -> dict[str, Any]:
     auth.admin(request, auth.bearer(request))
     hub = auth.hub(request)
     try:

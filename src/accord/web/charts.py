@@ -22,9 +22,9 @@ def _layout(x: str, y: str, title: str) -> dict[str, Any]:
         "title": {"text": title},
         "xaxis": {"title": {"text": x}, "range": [-0.02, 1.05]},
         "yaxis": {"title": {"text": y}, "range": [-0.02, 1.05]},
-        "height": 420,
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-        "legend": {"orientation": "h"},
+        "height": 460,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 110},
+        "legend": {"orientation": "h", "y": -0.3},
     }
 
 

@@ -3,7 +3,7 @@
 :func:`seat_payload` is the only thing the participant's pages and API render. It is built
 from the live session's state for that seat alone: the seat's own brief (a party's own
 priorities; a mediator the public structure), what the mechanism's view of that seat shows
-(:attr:`accord.live.LiveState.seen`), the prompt when it is that seat's turn, and at the end
+(:meth:`accord.live.LiveState.seen_by`), the prompt when it is that seat's turn, and at the end
 the outcome with the seat's own utility. Another party's utilities, red line or disclosures
 never enter it (the route-enumeration test checks every route against every seat).
 """
@@ -54,7 +54,7 @@ def seat_payload(live: Live, state: LiveState, seat: int) -> dict[str, Any]:
         "moves": state.moves,
         **status(live, state, seat),
         "prompt": None,
-        "seen": dict(state.seen.get(seat, {})),
+        "seen": dict(state.seen_by(seat)),
         "result": None,
     }
     if state.waiting is not None and state.waiting.seat == seat:

@@ -23,14 +23,15 @@ import logging
 import secrets
 import time
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accord.live.hub import SessionHub
 from accord.storage.sessions import SessionStore
@@ -82,31 +83,7 @@ def create_app(db: str | Path, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
     app.state.max_upload = max_upload
     app.state.analyses = {}  # scenario reference -> its analysis (the debrief's)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            response: Response = JSONResponse({"detail": "request too large"}, status_code=413)
-        elif request.method not in ("GET", "HEAD", "OPTIONS") and _cross_site(request):
-            response = JSONResponse({"detail": "cross-site request refused"}, status_code=403)
-        else:
-            try:
-                response = await call_next(request)
-            except Exception:  # the last line of defence: never a stack trace to a browser
-                incident = secrets.token_hex(4)
-                log.exception("incident %s in %s", incident, _route(request))
-                response = _error(request, 500, f"something went wrong (incident {incident})")
-        for key, value in _HEADERS.items():
-            response.headers.setdefault(key, value)
-        log.info(
-            "%s %s %d %.1f ms",
-            request.method,
-            _route(request),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+    app.add_middleware(Guard)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -137,21 +114,82 @@ def create_app(db: str | Path, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
     return app
 
 
-def _route(request: Request) -> str:
-    route = request.scope.get("route")
+class Guard:
+    """The app's outer layer (plain ASGI, cheap on every request): refuses bodies over
+    :data:`MAX_BODY` and cross-site state-changing requests, adds the security headers, turns
+    an unexpected error into a page without a stack trace, and logs the route — never the URL,
+    which holds the token."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = Headers(scope=scope)
+        status = 0
+
+        extra = _STATIC_HEADERS if scope["path"].startswith(_STATIC) else _RAW_HEADERS
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in extra if k not in present
+                ]
+            await send(message)
+
+        length = headers.get("content-length")
+        refusal = None
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            refusal = JSONResponse({"detail": "request too large"}, status_code=413)
+        elif scope["method"] not in ("GET", "HEAD", "OPTIONS") and _cross_site(headers):
+            refusal = JSONResponse({"detail": "cross-site request refused"}, status_code=403)
+        if refusal is not None:
+            await refusal(scope, receive, send_with_headers)
+        else:
+            try:
+                await self.app(scope, receive, send_with_headers)
+            except Exception:  # the last line of defence: never a stack trace to a browser
+                incident = secrets.token_hex(4)
+                log.exception("incident %s in %s", incident, _route(scope))
+                if status == 0:  # nothing sent yet
+                    request = Request(scope)
+                    page = _error(request, 500, f"something went wrong (incident {incident})")
+                    await page(scope, receive, send_with_headers)
+        if log.isEnabledFor(logging.INFO):
+            took = (time.perf_counter() - started) * 1000
+            log.info("%s %s %d %.1f ms", scope["method"], _route(scope), status, took)
+
+
+_RAW_HEADERS = [(k.lower().encode(), v.encode()) for k, v in _HEADERS.items()]
+#: the library's own files (style, scripts, plotly.js) may be cached for a day: pages never
+_STATIC = ("/static/", "/static-lib/")
+_STATIC_HEADERS = [
+    (k, b"public, max-age=86400" if k == b"cache-control" else v) for k, v in _RAW_HEADERS
+]
+
+
+def _route(scope: Scope) -> str:
+    route = scope.get("route")
     return getattr(route, "path", None) or "(unmatched)"
 
 
-def _cross_site(request: Request) -> bool:
-    """A browser's state-changing request from another origin."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return True
-    origin = request.headers.get("origin")
-    if origin is None:
+def _cross_site(headers: Headers) -> bool:
+    """A browser's state-changing request from another origin. ``Sec-Fetch-Site`` decides when
+    the browser sends it; otherwise ``Origin`` when it names a host (a page served with
+    ``no-referrer`` posts its forms with ``Origin: null``: the form's CSRF token guards those)."""
+    site = headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = headers.get("origin")
+    if origin is None or origin == "null":
         return False
-    if origin == "null":
-        return True
-    return origin.split("://", 1)[-1] != request.headers.get("host", "")
+    return origin.split("://", 1)[-1] != headers.get("host", "")
 
 
 def _error(request: Request, status: int, message: str) -> Response:

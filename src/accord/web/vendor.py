@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import io
 import sys
 import tarfile
@@ -29,12 +30,11 @@ HTMX = VENDOR / "htmx.min.js"
 
 
 def plotly_js() -> Path | None:
-    """The plotly.js bundle of the installed ``plotly`` package."""
-    try:
-        import plotly
-    except ImportError:
+    """The plotly.js bundle of the installed ``plotly`` package (found, not imported)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or spec.origin is None:
         return None
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    path = Path(spec.origin).parent / "package_data" / "plotly.min.js"
     return path if path.exists() else None
 
 

@@ -84,7 +84,7 @@ def disclosure_markers(name: str) -> set[str]:
 def shows(body: str, marker: str) -> bool:
     """Whether ``body`` shows ``marker`` as a whole number (``0.14`` is not in ``0.140``) or
     text."""
-    return re.search(rf"(?<![\d.]){re.escape(marker)}(?![\d])", body) is not None
+    return re.search(rf"(?<![\d.\-]){re.escape(marker)}(?![\d])", body) is not None
 
 
 def all_routes(routes) -> list[Route]:
