@@ -3,7 +3,7 @@ at a time, through the run contract (:mod:`accord.live.live_session`); their mov
 session store (:mod:`accord.storage.sessions`) and served by the web app (``accord serve``).
 """
 
-from accord.live.brief import party_brief, public_brief, utility_of
+from accord.live.brief import own_utility, party_brief, public_brief, utility_of
 from accord.live.live_session import PERSON, LiveSession, LiveState, MoveRefused, SeatInfo
 from accord.live.people import PEOPLE, Move, MoveError, Person, Prompt, Waiting, package
 
@@ -19,6 +19,7 @@ __all__ = [
     "Prompt",
     "SeatInfo",
     "Waiting",
+    "own_utility",
     "package",
     "party_brief",
     "public_brief",

@@ -67,8 +67,14 @@ def utility_of(scenario: Scenario, party: int, choice: Mapping[str, Any]) -> tup
             raise KeyError(f"{wanted!r} is not a value of issue {issue.name!r}")
         digits.append(match[0])
     outcome = space.to_index(digits)
-    u = scenario.parties[party].utility.evaluate(space, np.array([digits], dtype=np.int64))
-    return outcome, float(u[0])
+    return outcome, own_utility(scenario, party, outcome)
+
+
+def own_utility(scenario: Scenario, party: int, outcome: int) -> float:
+    """Party ``party``'s utility of the outcome with index ``outcome`` (its own meter)."""
+    space = scenario.space
+    row = np.array([space.from_index(outcome)], dtype=np.int64)
+    return float(scenario.parties[party].utility.evaluate(space, row)[0])
 
 
 def _values(issue: Issue) -> list[Any]:

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord.errors import AccordError
-from accord.live import MoveRefused
+from accord.live import MoveRefused, own_utility
 from accord.web import auth
 from accord.web.forms import FormError, composed
 from accord.web.seatview import host_payload, seat_payload
@@ -85,15 +85,9 @@ async def my_utility(request: Request) -> dict[str, Any]:
         raise HTTPException(400, str(exc)) from None
     if outcome is None:
         raise HTTPException(400, "give i0, i1, … (a value index per issue)")
-    party = scenario.parties[seat.seat]
-    u = float(party.utility.evaluate(scenario.space, _digits(scenario.space, outcome))[0])
-    return {"outcome": outcome, "utility": u, "reservation": float(party.reservation)}
-
-
-def _digits(space: Any, outcome: int) -> Any:
-    import numpy as np
-
-    return np.array([space.from_index(outcome)], dtype=np.int64)
+    u = own_utility(scenario, seat.seat, outcome)
+    reservation = float(scenario.parties[seat.seat].reservation)
+    return {"outcome": outcome, "utility": u, "reservation": reservation}
 
 
 @router.get("/sessions", summary="Every session (trainer)")

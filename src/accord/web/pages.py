@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from accord.errors import AccordError
-from accord.live import MoveRefused
+from accord.live import MoveRefused, own_utility
 from accord.live.hub import STORED, Live
 from accord.mechanisms import PROTOCOLS
 from accord.registry import strategies
@@ -163,38 +162,14 @@ def session_page(request: Request, token: str, sid: str) -> HTMLResponse:
 
 
 def _debrief(request: Request, live: Live, state: Any) -> dict[str, Any]:
+    from accord.live.debrief import debrief
     from accord.web.charts import debrief_figure
 
     analysis = _analysis(request, live)
-    result = state.result
-    parties = result.parties
-    deal = list(result.utilities) if result.agreement is not None else None
-    space = live.scenario.space
-    offers = []
-    for event in result.trace:
-        if event.kind in ("offer", "proposal") and event.outcome is not None:
-            row = np.array([space.from_index(event.outcome)], dtype=np.int64)
-            us = [float(p.utility.evaluate(space, row)[0]) for p in live.scenario.parties]
-            offers.append((event.party or "", us))
-    nash = analysis.nash
-    out: dict[str, Any] = {
-        "parties": parties,
-        "deal": deal,
-        "nash": None if nash is None else {"package": nash.outcome, "utilities": nash.utilities},
-        "reservations": analysis.reservations,
-        "figure": debrief_figure(analysis, offers, deal) if len(parties) >= 2 else None,
-        "frontier_gap": None,
-        "nash_gap": None,
-    }
-    if deal is not None:
-        u = np.asarray(deal)
-        front = np.asarray(analysis.frontier, dtype=float)
-        if front.size:
-            better = front[(front >= u - 1e-12).all(axis=1) & (front > u + 1e-12).any(axis=1)]
-            out["dominated"] = bool(len(better))
-            out["frontier_gap"] = float(np.min(np.linalg.norm(front - u, axis=1)))
-        if nash is not None:
-            out["nash_gap"] = float(np.linalg.norm(np.asarray(nash.utilities) - u))
+    found = debrief(live.scenario, state.result, analysis)
+    out = found.to_dict()
+    if len(found.parties) >= 2:
+        out["figure"] = debrief_figure(analysis, found.offers, found.deal)
     return out
 
 
@@ -265,10 +240,8 @@ def _meter(seat: auth.Seat, form: dict[str, Any], prefix: str = "") -> dict[str,
         return {"error": str(exc)}
     if outcome is None:
         return {"error": "choose a value for every issue"}
-    u = seat.live.scenario.parties[seat.seat]
-    digits = np.array([scenario.space.from_index(outcome)], dtype=np.int64)
-    value = float(u.utility.evaluate(scenario.space, digits)[0])
-    return {"utility": value, "reservation": float(u.reservation)}
+    value = own_utility(scenario, seat.seat, outcome)
+    return {"utility": value, "reservation": float(scenario.parties[seat.seat].reservation)}
 
 
 @router.post("/s/{token}/move")

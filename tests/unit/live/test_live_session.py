@@ -209,3 +209,31 @@ def test_the_hub_keeps_every_move_and_a_new_hub_continues(tmp_path):
     again.move(sid, 0, {"act": "offer", "outcome": 6})
     assert hub.store.moves(sid)[-1] == (0, {"act": "offer", "outcome": 6})
     assert not hub.store.add_move(sid, 1, 0, {"act": "end"})  # position 1 is taken
+
+
+def test_the_debrief_places_the_deal_against_the_frontier_and_the_nash_point(job_offer):
+    from accord.analysis.report import analyze
+    from accord.live.debrief import debrief
+
+    analysis = analyze(job_offer)
+    live = LiveSession(
+        RunSpec("job-offer", (PERSON, PERSON), deadline=Deadline(rounds=5), seed=1), job_offer
+    )
+    space = job_offer.space
+    nash = space.to_index(list(space.encode(analysis.nash.outcome)))
+    worst = 0  # 60k, no remote days, … : far inside the frontier
+    for outcome, dominated in ((nash, False), (worst, True)):
+        moves = [(0, {"act": "offer", "outcome": outcome}), (1, {"act": "accept"})]
+        state = live.state(moves)
+        found = debrief(job_offer, state.result, analysis)
+        assert found.deal == state.result.utilities
+        assert found.dominated is dominated
+        assert found.offers == ((job_offer.parties[0].name, found.deal),)
+        if not dominated:
+            assert found.frontier_gap == pytest.approx(0.0, abs=1e-9)
+            assert found.nash_gap == pytest.approx(0.0, abs=1e-9)
+        else:
+            assert found.frontier_gap > 0.05 and found.nash_gap > found.frontier_gap
+    nothing = live.state([(0, {"act": "end"})])
+    found = debrief(job_offer, nothing.result, analysis)
+    assert found.deal is None and found.dominated is None and found.nash_gap is None
