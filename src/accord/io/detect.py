@@ -5,6 +5,11 @@ profiles (NegoLog). The result is one :class:`~accord.scenario.Scenario` whose p
 usable profiles in sorted file order, each named after its file stem. Profiles that cannot be
 used are skipped with a warning as long as at least two usable ones remain; otherwise the
 folder raises :class:`ScenarioError` naming the offending file and line.
+
+A file is read alone, with only the files it names, never its siblings: an accord YAML file is
+a whole scenario; a domain file is read with the profiles the caller names (``profiles``), each
+``<name>`` + the format's extension beside it; a profile file names no domain file, so loading
+it alone raises, asking for its folder.
 """
 
 from __future__ import annotations
@@ -83,66 +88,191 @@ def _has_accord_key(text: str) -> bool:
 
 
 def load_path(path: str | Path, *, profiles: list[str] | None = None) -> Scenario:
-    """Load a scenario file or folder, detecting its format."""
+    """Load a scenario file or folder, detecting its format.
+
+    A folder is scanned: its domain file and every profile beside it (see the module). A file
+    is read alone, with only the files it names: an accord YAML file is a whole scenario; a
+    domain file (GENIUS, GeniusWeb, NegMAS) is read with the profiles named by ``profiles``
+    (``<name>.xml`` / ``.json`` / ``.yml`` beside it) and without them raises, saying so; a
+    profile file names no domain file and raises, asking for its folder. Other files in the
+    folder are neither opened nor read.
+    """
     t0 = time.perf_counter()
     p = Path(path)
     if not p.exists():
         raise ScenarioError("no such file or folder", p)
-    # A YAML file named here that is too large or not UTF-8/UTF-16 is refused naming it.
-    if _is_yaml_file(p) and _has_accord_key(read_text(p)):
-        from accord.io import yaml_format  # imported only when needed: it brings pydantic
-
-        scenario = yaml_format.load_yaml(p)
-        if profiles is not None:
-            scenario = scenario.with_parties(profiles)
-        return replace(scenario, load_seconds=time.perf_counter() - t0)
-    folder = p if p.is_dir() else p.parent
-    hint = p if p.is_file() else None
-    problems: list[ScenarioError] = []  # files that could not be read while probing
-    found = _probe(folder, hint, problems)
-    if found is None:
-        accord = [f for f in sorted(folder.iterdir()) if is_accord_yaml(f)]
-        if len(accord) == 1:
-            return load_path(accord[0], profiles=profiles)
-        if problems:  # a file that would have said what this is could not be read: say why
-            raise problems[0]
-        raise ScenarioError("no scenario format recognised in this folder", folder)
-    scenario = _assemble(folder, found, profiles)
+    scenario = _load_folder(p, profiles) if p.is_dir() else _load_file(p, profiles)
     return replace(scenario, load_seconds=time.perf_counter() - t0)
 
 
-def _probe(
-    folder: Path, hint: Path | None, problems: list[ScenarioError] | None = None
-) -> _Folder | None:
-    problems = [] if problems is None else problems
+def _load_accord(path: Path, profiles: list[str] | None) -> Scenario:
+    from accord.io import yaml_format  # imported only when needed: it brings pydantic
+
+    scenario = yaml_format.load_yaml(path)
+    return scenario if profiles is None else scenario.with_parties(profiles)
+
+
+def _load_folder(folder: Path, profiles: list[str] | None) -> Scenario:
+    problems: list[ScenarioError] = []  # files that could not be read while probing
+    found = _probe(folder, problems)
+    if found is None:
+        accord = [f for f in sorted(folder.iterdir()) if is_accord_yaml(f)]
+        if len(accord) == 1:
+            return _load_accord(accord[0], profiles)
+        if problems:  # a file that would have said what this is could not be read: say why
+            raise problems[0]
+        raise ScenarioError("no scenario format recognised in this folder", folder)
+    return _assemble(folder, found, profiles)
+
+
+# ---------------------------------------------------------------------------- one file
+_NOT_A_SCENARIO = "no scenario format recognised in this file"
+
+
+def _load_file(path: Path, profiles: list[str] | None) -> Scenario:
+    """``path`` alone, plus the profile files ``profiles`` names beside a domain file."""
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        # A YAML file that is too large or not UTF-8/UTF-16 is refused here, naming it.
+        if _has_accord_key(read_text(path)):
+            return _load_accord(path, profiles)
+        found = _negmas_file(path, profiles)
+    elif suffix == ".xml":
+        found = _genius_file(path, profiles)
+    elif suffix == ".json":
+        found = _json_file(path, profiles)
+    else:
+        raise ScenarioError(
+            f"{_NOT_A_SCENARIO}: accord reads .yaml/.yml, .xml and .json files, or a folder", path
+        )
+    if isinstance(found, Scenario):
+        return found
+    return _assemble(path.parent, found, profiles)
+
+
+def _genius_file(path: Path, profiles: list[str] | None) -> _Folder:
+    head = path.read_bytes()
+    if b"<negotiation_template" in head:
+        named = _named_profiles(path, profiles, "a GENIUS domain file", (".xml",))
+        return _genius_domain(path, named)
+    if b"<utility_space" in head:
+        raise _lone_profile(path, "a GENIUS profile", " and names no domain file")
+    raise ScenarioError(
+        f"{_NOT_A_SCENARIO}: a GENIUS domain file has <negotiation_template>, a profile "
+        "<utility_space>",
+        path,
+        1,
+    )
+
+
+def _json_file(path: Path, profiles: list[str] | None) -> _Folder:
+    data, _ = geniusweb_json.read_json(path)
+    keys = set(data) if isinstance(data, dict) else set()
+    if "issuesValues" in keys:
+        named = _named_profiles(path, profiles, "a GeniusWeb domain file", (".json",))
+        return _geniusweb_domain(path, named)
+    if _is_geniusweb_profile(keys):
+        body = data[next(iter(keys))]
+        domain = body.get("domain") if isinstance(body, dict) else None
+        if isinstance(domain, dict):
+            domain = domain.get("name")
+        which = f"its domain {domain!r} but " if domain else ""
+        raise _lone_profile(path, "a GeniusWeb profile", f" and names {which}no domain file")
+    if negolog_json.is_negolog_profile(data):
+        raise _lone_profile(path, "a NegoLog profile", "")
+    raise ScenarioError(
+        f"{_NOT_A_SCENARIO}: a GeniusWeb domain has 'issuesValues', a profile "
+        "'LinearAdditiveUtilitySpace', a NegoLog profile 'issueWeights' and 'issues'",
+        path,
+        1,
+    )
+
+
+def _negmas_file(path: Path, profiles: list[str] | None) -> _Folder | Scenario:
+    data, _ = negmas_yaml.read_yaml_data(path)
+    if isinstance(data, dict) and "accord" in data:
+        return _load_accord(path, profiles)
+    kind = _negmas_kind(data)
+    if kind == "domain":
+        suffixes = (path.suffix, ".yaml" if path.suffix.lower() == ".yml" else ".yml")
+        named = _named_profiles(path, profiles, "a NegMAS outcome-space file", suffixes)
+        return _negmas_domain(path, named)
+    if kind == "profile":
+        raise _lone_profile(path, "a NegMAS utility function", " and names no outcome space")
+    raise ScenarioError(
+        f"{_NOT_A_SCENARIO}: an accord YAML file has 'accord: 1', a NegMAS outcome space "
+        f"'type: {negmas_yaml.SPACE_TYPES[0]}', a utility function a 'type' such as "
+        f"{negmas_yaml.UFUN_TYPES[0]}",
+        path,
+        1,
+    )
+
+
+def _named_profiles(
+    domain_file: Path, wanted: list[str] | None, what: str, suffixes: tuple[str, ...]
+) -> tuple[Path, ...]:
+    """The profile files ``wanted`` names beside ``domain_file`` (``<name><suffix>``)."""
+    if not wanted:
+        a, b = (f"{stem}{suffixes[0]}" for stem in "ab")
+        raise ScenarioError(
+            f"{what} holds no preferences: load its folder (every profile beside it), or name "
+            f"the profiles to read with it (--parties a,b reads {a} and {b} beside it)",
+            domain_file,
+        )
+    files = []
+    for stem in wanted:
+        if "/" in stem or "\\" in stem or stem in ("", ".", ".."):
+            raise ScenarioError(
+                f"{stem!r} is not a profile name (a file name, no folder)", domain_file
+            )
+        candidates = [domain_file.parent / f"{stem}{s}" for s in suffixes]
+        found = next((f for f in candidates if f.is_file()), None)
+        if found is None:
+            names = " or ".join(f"{stem}{s}" for s in suffixes)
+            raise ScenarioError(f"no profile {names} beside this domain file", domain_file)
+        files.append(found)
+    return tuple(files)
+
+
+def _lone_profile(path: Path, what: str, why: str) -> ScenarioError:
+    return ScenarioError(
+        f"{what} holds one party's preferences{why}: load its folder "
+        "(--parties a,b keeps some of the profiles there)",
+        path,
+    )
+
+
+# ---------------------------------------------------------------------------- folders
+def _probe(folder: Path, problems: list[ScenarioError]) -> _Folder | None:
     files = sorted(f for f in folder.iterdir() if f.is_file())
     by_ext: dict[str, list[Path]] = {}
     for f in files:
         by_ext.setdefault(f.suffix.lower(), []).append(f)
     if by_ext.get(".xml"):
-        found = _probe_genius(by_ext[".xml"], hint)
+        found = _probe_genius(by_ext[".xml"])
         if found is not None:
             return found
     if by_ext.get(".json"):
-        found = _probe_json(folder, by_ext[".json"], hint, problems)
+        found = _probe_json(folder, by_ext[".json"], problems)
         if found is not None:
             return found
     ymls = by_ext.get(".yml", []) + by_ext.get(".yaml", [])
     if ymls:
-        return _probe_negmas(sorted(ymls), hint, problems)
+        return _probe_negmas(sorted(ymls), problems)
     return None
 
 
-def _pick_domain(domains: list[Path], hint: Path | None) -> Path:
-    if hint is not None and hint in domains:
-        return hint
+def _pick_domain(domains: list[Path]) -> Path:
     if len(domains) > 1:
         names = ", ".join(d.name for d in domains)
-        raise ScenarioError(f"several domain files ({names}); load one of them", domains[0])
+        raise ScenarioError(
+            f"several domain files ({names}); load one of them, naming its profiles (--parties)",
+            domains[0],
+        )
     return domains[0]
 
 
-def _probe_genius(xmls: list[Path], hint: Path | None) -> _Folder | None:
+def _probe_genius(xmls: list[Path]) -> _Folder | None:
     domains, profiles = [], []
     for f in xmls:
         head = f.read_bytes()
@@ -152,19 +282,24 @@ def _probe_genius(xmls: list[Path], hint: Path | None) -> _Folder | None:
             profiles.append(f)
     if not domains:
         return None
-    domain_file = _pick_domain(domains, hint)
+    return _genius_domain(_pick_domain(domains), tuple(profiles))
+
+
+def _genius_domain(domain_file: Path, profiles: tuple[Path, ...]) -> _Folder:
     domain = genius_xml.read_genius_domain(domain_file)
 
     def read(f: Path) -> tuple[Party, list[str]]:
         loaded = genius_xml.read_genius_profile(f, domain)
         return loaded.party, list(loaded.warnings)
 
-    return _Folder(domain.name, domain.space, domain_file, tuple(profiles), read, domain.warnings)
+    return _Folder(domain.name, domain.space, domain_file, profiles, read, domain.warnings)
 
 
-def _probe_json(
-    folder: Path, files: list[Path], hint: Path | None, problems: list[ScenarioError]
-) -> _Folder | None:
+def _is_geniusweb_profile(keys: set[str]) -> bool:
+    return len(keys) == 1 and next(iter(keys)).endswith(("UtilitySpace", "Additive"))
+
+
+def _probe_json(folder: Path, files: list[Path], problems: list[ScenarioError]) -> _Folder | None:
     domains, profiles, negolog = [], [], []
     for f in files:
         try:
@@ -176,18 +311,12 @@ def _probe_json(
         keys = set(data) if isinstance(data, dict) else set()
         if "issuesValues" in keys:
             domains.append(f)
-        elif len(keys) == 1 and next(iter(keys)).endswith(("UtilitySpace", "Additive")):
+        elif _is_geniusweb_profile(keys):
             profiles.append(f)
         elif negolog_json.is_negolog_profile(data):
             negolog.append(f)
     if domains:
-        domain_file = _pick_domain(domains, hint)
-        name, space = geniusweb_json.read_geniusweb_domain(domain_file)
-
-        def read(f: Path) -> tuple[Party, list[str]]:
-            return geniusweb_json.read_geniusweb_profile(f, space)
-
-        return _Folder(name, space, domain_file, tuple(profiles), read)
+        return _geniusweb_domain(_pick_domain(domains), tuple(profiles))
     if negolog:
         space = negolog_json.negolog_space(negolog[0])
 
@@ -198,9 +327,26 @@ def _probe_json(
     return None
 
 
-def _probe_negmas(
-    files: list[Path], hint: Path | None, problems: list[ScenarioError]
-) -> _Folder | None:
+def _geniusweb_domain(domain_file: Path, profiles: tuple[Path, ...]) -> _Folder:
+    name, space = geniusweb_json.read_geniusweb_domain(domain_file)
+
+    def read(f: Path) -> tuple[Party, list[str]]:
+        return geniusweb_json.read_geniusweb_profile(f, space)
+
+    return _Folder(name, space, domain_file, profiles, read)
+
+
+def _negmas_kind(data: Any) -> str | None:
+    """``domain`` for a NegMAS outcome space, ``profile`` for a utility function, else None."""
+    if not isinstance(data, dict) or "accord" in data:
+        return None  # accord's own YAML, not NegMAS's
+    kind = data.get("type")
+    if kind in negmas_yaml.SPACE_TYPES or ("issues" in data and kind is None):
+        return "domain"
+    return "profile" if kind in negmas_yaml.UFUN_TYPES else None
+
+
+def _probe_negmas(files: list[Path], problems: list[ScenarioError]) -> _Folder | None:
     domains, profiles = [], []
     for f in files:
         try:
@@ -209,24 +355,23 @@ def _probe_negmas(
             problems.append(exc)
             profiles.append(f)  # reported when read as a profile
             continue
-        if isinstance(data, dict) and "accord" in data:
-            continue  # accord's own YAML, not NegMAS's
-        kind = data.get("type") if isinstance(data, dict) else None
-        if kind in negmas_yaml.SPACE_TYPES or (
-            isinstance(data, dict) and "issues" in data and kind is None
-        ):
+        kind = _negmas_kind(data)
+        if kind == "domain":
             domains.append(f)
-        elif kind in negmas_yaml.UFUN_TYPES:
+        elif kind == "profile":
             profiles.append(f)
     if not domains:
         return None
-    domain_file = _pick_domain(domains, hint)
+    return _negmas_domain(_pick_domain(domains), tuple(profiles))
+
+
+def _negmas_domain(domain_file: Path, profiles: tuple[Path, ...]) -> _Folder:
     name, space = negmas_yaml.read_negmas_space(domain_file)
 
     def read(f: Path) -> tuple[Party, list[str]]:
         return negmas_yaml.read_negmas_ufun(f, space)
 
-    return _Folder(name, space, domain_file, tuple(profiles), read)
+    return _Folder(name, space, domain_file, profiles, read)
 
 
 def _assemble(folder: Path, found: _Folder, wanted: list[str] | None) -> Scenario:

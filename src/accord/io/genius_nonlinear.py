@@ -10,6 +10,9 @@ GENIUS's semantics (``NonlinearUtilitySpace``, ``InclusiveHyperRectangle``,
   the issue's GENIUS index). One with ``<EXCLUDES …/>`` bounds pays when the outcome lies outside
   the box (some bound fails); if both kinds appear GENIUS uses only the EXCLUDES. An exclusive
   box with several bounds is written here as ``u`` everywhere minus ``u`` inside the box.
+* Bounds compare integer values: the issues they constrain are written as integer issues
+  (:mod:`accord.io.genius_write`). A bound on a discrete issue with numeric values (older
+  accord files) compares those numbers; one on a non-numeric discrete issue is refused.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from xml.sax.saxutils import quoteattr
 from accord.errors import ScenarioError
 from accord.io import numbers
 from accord.io.xmltree import Element
-from accord.outcomes.issues import IntegerIssue
+from accord.outcomes.issues import DiscreteIssue, IntegerIssue
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import Bound, HyperRectangle, HyperRectangleUtility
 
@@ -50,7 +53,10 @@ def read_hyper_rectangles(root: Element, domain: GeniusDomain, file: str) -> Hyp
     max_utility = _float(utility, "maxutility", file)
     if not max_utility > 0:
         raise ScenarioError(f"maxutility={max_utility:g} must be positive", file, utility.line)
-    return HyperRectangleUtility(tuple(rects), max_utility)
+    try:
+        return HyperRectangleUtility(tuple(rects), max_utility)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.reason, file, utility.line) from None
 
 
 def _collect(
@@ -82,7 +88,23 @@ def _bound(el: Element, domain: GeniusDomain, file: str) -> Bound:
     )
     if pos is None:
         raise ScenarioError(f"bound refers to unknown issue index {raw!r}", file, el.line)
+    issue = domain.space.issues[pos]
+    if isinstance(issue, DiscreteIssue) and not all(_numeric(v) for v in issue.values):
+        raise ScenarioError(
+            f"hyper-rectangle bound on issue {issue.name!r}, whose values are not numbers "
+            "(GENIUS's hyper-rectangles compare integer values)",
+            file,
+            el.line,
+        )
     return Bound(pos, _float(el, "min", file), _float(el, "max", file))
+
+
+def _numeric(value: object) -> bool:
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------- writing

@@ -3,8 +3,12 @@
 Only what GENIUS can express is written; anything else raises :class:`ScenarioError` rather
 than silently changing utilities. A discrete value table is written as evaluations ``t/m`` with
 weight ``w·m`` (``m`` = the table's maximum), because GENIUS divides evaluations by their maximum.
-An integer issue whose value function is not a clipped line for every party is written as a
-discrete issue (same values, same order), so every outcome keeps its utility and its index.
+An integer issue on which some additive party's value function is not a clipped line is written
+as a discrete issue (same values, same order), so every outcome keeps its utility and its index
+-- unless a hyper-rectangle (ANAC 2014) profile constrains it: GENIUS's hyper-rectangles compare
+integer values, so that issue stays ``type="integer"`` with its bounds and the additive party
+is refused. Hyper-rectangle profiles have no per-issue value function and never force an
+integer issue to be discrete.
 """
 
 from __future__ import annotations
@@ -91,10 +95,22 @@ def genius_refusals(scenario: Scenario) -> list[tuple[str, str]]:
 
 
 def _integer_issues_as_discrete(scenario: Scenario) -> list[bool]:
+    """Per issue: write it as a discrete one? Only an integer issue that some additive party
+    scores with something other than a clipped line and that no hyper-rectangle constrains."""
+    constrained = {
+        b.issue
+        for p in scenario.parties
+        if isinstance(p.utility, HyperRectangleUtility)
+        for rect in p.utility.rectangles
+        for b in (*rect.includes, *rect.excludes)
+    }
     flags = []
     for i, issue in enumerate(scenario.space.issues):
-        affine = all(_is_clipped_line(p, i) for p in scenario.parties)
-        flags.append(isinstance(issue, IntegerIssue) and not affine)
+        tabled = any(
+            isinstance(p.utility, LinearAdditive) and not _is_clipped_line(p, i)
+            for p in scenario.parties
+        )
+        flags.append(isinstance(issue, IntegerIssue) and tabled and i not in constrained)
     return flags
 
 
@@ -225,4 +241,10 @@ def _evaluator_xml(party: Party, issue: IntegerIssue | RealIssue, vf: ValueFunct
             )
         if vf.slope == 0.0:
             return f'      <evaluator ftype="constant" parameter0="{num(vf.offset)}"/>'
+    if isinstance(issue, IntegerIssue):
+        raise ScenarioError(
+            f"party {party.name!r}, issue {issue.name!r}: GENIUS cannot express {vf!r} on an "
+            "integer issue that hyper-rectangles constrain (it must stay integer, and GENIUS "
+            "scores integer issues only with a clipped line)"
+        )
     raise ScenarioError(f"party {party.name!r}, issue {issue.name!r}: GENIUS cannot express {vf!r}")

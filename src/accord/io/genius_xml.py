@@ -19,6 +19,12 @@ The semantics follow GENIUS 10.4 (``AdditiveUtilitySpace``, ``Evaluator*``,
   overflowing values, negative weights, a reservation other than finite or ``-inf``, and an
   integer issue of more than ``MAX_ISSUE_VALUES`` values are errors with file and line.
   Negative evaluations are kept (NegMAS writes them when it shifts utilities).
+* An integer issue whose profile entry lists ``<item value=V evaluation=E>`` instead of an
+  ``<evaluator>`` (NegMAS writes these; GENIUS itself cannot evaluate them) is read by value
+  with the discrete semantics: ``V`` must be an integer within the domain's bounds (else
+  :class:`ScenarioError` with file and line), evaluations are divided by their maximum, and a
+  value of the range without an evaluation makes the profile unusable, as a discrete value
+  without one does (no silent 0). Items *and* an ``<evaluator>`` are refused as ambiguous.
 * ``type="nonlinear"``: hyper-rectangles (an ``EXCLUDES`` rectangle pays when the outcome lies
   outside its box). ``UNCERTAIN``: the additive part. ``constraint`` (Railway): refused.
 """
@@ -362,6 +368,8 @@ def _evaluator(el: Element, issue: Issue, file: str, warnings: list[str]) -> Val
         return _discrete_evaluator(el, issue, file)
     ev = el.find("evaluator")
     if isinstance(issue, IntegerIssue):
+        if any(item.get("evaluation") is not None for item in el.findall("item")):
+            return _integer_items_evaluator(el, ev, issue, file, warnings)
         return _integer_evaluator(el, ev, issue, file, warnings)
     if ev is None:
         raise ScenarioError(f"real issue {issue.name!r} has no <evaluator>", file, el.line)
@@ -378,7 +386,7 @@ def _evaluator(el: Element, issue: Issue, file: str, warnings: list[str]) -> Val
 
 def _discrete_evaluator(el: Element, issue: DiscreteIssue, file: str) -> TableValue:
     known = {str(v) for v in issue.values}
-    evals: dict[str, float] = {}
+    evals: dict[Value, float] = {}
     for item in el.findall("item"):
         value = item.get("value") or ""
         raw = item.get("evaluation")
@@ -402,9 +410,64 @@ def _discrete_evaluator(el: Element, issue: DiscreteIssue, file: str) -> TableVa
             file,
             el.line,
         )
+    return TableValue(_normalised(evals))
+
+
+def _normalised(evals: dict[Value, float]) -> dict[Value, float]:
+    """Evaluations divided by their maximum, all zero when it is below 1e-5 (GENIUS)."""
     top = max(evals.values())
     scale = 0.0 if top < 1e-5 else 1.0 / top
-    return TableValue({v: e * scale for v, e in evals.items()})
+    return {v: e * scale for v, e in evals.items()}
+
+
+def _integer_items_evaluator(
+    el: Element, ev: Element | None, issue: IntegerIssue, file: str, warnings: list[str]
+) -> TableValue:
+    """An integer issue scored by ``<item value=V evaluation=E>`` (NegMAS writes these), read
+    by value with the discrete semantics: every value of the range needs an evaluation, and
+    evaluations are divided by their maximum."""
+    if ev is not None:
+        raise ScenarioError(
+            f"integer issue {issue.name!r} has both <item> evaluations and an <evaluator>: "
+            "ambiguous",
+            file,
+            ev.line,
+        )
+    evals: dict[Value, float] = {}
+    for item in el.findall("item"):
+        raw = item.get("evaluation")
+        if raw is None or raw.strip() == "null":
+            continue
+        value = _integer_item_value(item, issue, file)
+        if value in evals:
+            warnings.append(
+                f"{file}:{item.line}: value {value} of issue {issue.name!r} evaluated twice; "
+                "the last evaluation counts (as GENIUS does for discrete items)"
+            )
+        evals[value] = numbers.evaluation(raw, "evaluation", file, item.line, allow_negative=True)
+    missing = [v for v in issue.values if v not in evals]
+    if missing:
+        shown = ", ".join(map(str, missing[:3])) + (", …" if len(missing) > 3 else "")
+        raise ScenarioError(
+            f"integer issue {issue.name!r} ({issue.low}..{issue.high}) is scored by <item>s, "
+            f"but {len(missing)} of its values have none ({shown}); GENIUS cannot evaluate them",
+            file,
+            el.line,
+        )
+    return TableValue(_normalised(evals))
+
+
+def _integer_item_value(item: Element, issue: IntegerIssue, file: str) -> int:
+    raw = item.get("value")
+    what = f"item value of integer issue {issue.name!r}"
+    if raw is None:
+        raise ScenarioError(f"<item> of integer issue {issue.name!r} has no value", file, item.line)
+    value = numbers.bounded_int(raw, what, file, item.line)
+    if not issue.low <= value <= issue.high:
+        raise ScenarioError(
+            f"{what} {value} is outside its bounds {issue.low}..{issue.high}", file, item.line
+        )
+    return value
 
 
 def _integer_evaluator(

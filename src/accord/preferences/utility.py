@@ -99,6 +99,10 @@ class HyperRectangle:
     excludes: tuple[Bound, ...] = ()
 
 
+#: Largest score a hyper-rectangle utility may reach (the readers' bound on any number).
+MAX_SCORE = 1e12
+
+
 @dataclass(frozen=True, slots=True)
 class HyperRectangleUtility:
     """Sum of the utilities of the rectangles containing an outcome, divided by ``max_utility``.
@@ -115,6 +119,12 @@ class HyperRectangleUtility:
     def __post_init__(self) -> None:
         if not self.max_utility > 0:
             raise ScenarioError(f"max utility must be positive, got {self.max_utility}")
+        total = sum(abs(r.utility) for r in self.rectangles)
+        if total > MAX_SCORE * self.max_utility:  # no division: it would overflow
+            raise ScenarioError(
+                f"max utility {self.max_utility:g} is too small for its rectangles (their "
+                f"utilities add up to {total:g}): scores would exceed {MAX_SCORE:g}"
+            )
 
     def masks(self, space: OutcomeSpace) -> list[list[tuple[int, np.ndarray]]]:
         """For each rectangle: ``(issue, allowed-value mask)`` per constrained issue (cached
