@@ -16,9 +16,12 @@ Method (a dynamic programme over the issues, with bounds):
    per-issue bucket bound on the future terms, as a 2-d staircase — is weakly dominated by
    complete solutions already known is dropped (exact). Known solutions come from a first,
    narrow beam pass of the same programme.
-5. If the number of states exceeds ``max_states`` or the time limit passes, the programme keeps a
-   beam of states (best along several weighted directions) and the result is marked
-   ``exact=False``; otherwise it is the exact frontier.
+5. If the number of states exceeds ``max_states`` or the time limit passes (or would pass before
+   the next level is done, at the last level's pace), the programme keeps a beam of states
+   (best along several weighted directions) and the result is marked ``exact=False``;
+   otherwise it is the exact frontier. The time limit is looked at between the steps of a
+   level and between the move groups of the local search, so it is overrun by at most one
+   such step (plus the first beam pass and the final evaluation, which it does not bound).
 
 The final points are re-evaluated with the utilities' own ``evaluate`` and Pareto-filtered.
 """
@@ -165,16 +168,38 @@ class _State:
     open_ids: list[int]
 
 
+def _row_ids(alive: np.ndarray) -> np.ndarray:
+    """Per row of a bool matrix, its rank among the distinct rows (in lexicographic order).
+
+    The same as ``np.unique(np.packbits(alive, axis=1), axis=0, return_inverse=True)[1]``, 20-30
+    times faster: rows are packed into big-endian 64-bit words (whose numeric order is the
+    bytes' lexicographic order) and sorted with ``lexsort``, not compared as structured rows
+    (which took 6-10 s for the 1.6 million states of one level of the ANAC 2014 50-issue
+    domains, in one call that no timer can interrupt).
+    """
+    n = alive.shape[0]
+    packed = np.packbits(alive, axis=1)
+    pad = -packed.shape[1] % 8
+    if pad:
+        packed = np.pad(packed, ((0, 0), (0, pad)))
+    words = np.ascontiguousarray(packed).view(">u8").astype(np.uint64)
+    if words.shape[1] == 1:
+        return np.unique(words[:, 0], return_inverse=True)[1].reshape(-1).astype(np.int64)
+    order = np.lexsort(words.T[::-1])
+    ordered = words[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    ids = np.empty(n, dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids
+
+
 def _dedupe(st: _State) -> np.ndarray:
     """Indices of the states that are Pareto-optimal among those with the same open set."""
     n = st.util.shape[0]
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    if st.alive.shape[1]:
-        packed = np.packbits(st.alive, axis=1)
-        key = np.unique(packed, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
-    else:
-        key = np.zeros(n, dtype=np.int64)
+    key = _row_ids(st.alive) if st.alive.shape[1] else np.zeros(n, dtype=np.int64)
     order = np.lexsort((-st.util[:, 1], -st.util[:, 0], key))
     rank = np.unique(st.util[:, 1], return_inverse=True)[1].reshape(-1).astype(np.int64)
     val = key[order] * (n + 1) + rank[order]
@@ -280,27 +305,40 @@ def _run(
 
     With ``deadline=None`` it is a beam search keeping at most ``cap`` states per level (never
     fails). Otherwise it is exact: it returns ``None`` as soon as more than ``cap`` states
-    survive the exact rules or the deadline passes.
+    survive the exact rules or the deadline passes (checked between the steps of a level, so
+    it is overrun by at most one step: a level may hold up to ``4 * cap`` children).
     """
+
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
     st = _State(np.zeros((1, 0), dtype=bool), prob.constant[None, :].copy(), [])
     parents: list[np.ndarray] = []
     choices: list[np.ndarray] = []
     peak = 1
+    per_child = 0.0  # seconds per child of the last level (exact mode)
     for level in range(len(prob.order)):
         # exact mode gives up before an expansion that would need pruning to remove more than
         # 3/4 of its children to stay within ``cap`` (on the 10^30..10^40 corpus domains the
-        # rules remove far less, and expanding millions of states only to fail costs seconds)
+        # rules remove far less, and expanding millions of states only to fail costs seconds),
+        # or that would not be done by the deadline at the last level's pace
+        children = st.util.shape[0] * prob.cells[prob.order[level]].size
+        started = time.perf_counter()
         if deadline is not None and (
-            time.perf_counter() > deadline
-            or st.util.shape[0] * prob.cells[prob.order[level]].size > 4 * cap
+            started + per_child * children > deadline or children > 4 * cap
         ):
             return None
         st, parent, cell, opt = _expand(prob, tab, st, level)
+        if late():
+            return None
         keep = _dedupe(st)
+        if late():
+            return None
         if incumbent.shape[0]:
             keep = keep[~_prunable(opt[keep], tab.fut[level + 1], incumbent)]
-        if deadline is not None and (keep.size > cap or time.perf_counter() > deadline):
+        if deadline is not None and (keep.size > cap or late()):
             return None
+        per_child = (time.perf_counter() - started) / max(children, 1)
         if keep.size > cap:
             keep = keep[_beam(opt[keep] + tab.fut[level + 1].max(axis=0), cap)]
         peak = max(peak, keep.size)

@@ -50,10 +50,16 @@ def _explore(
     src: np.ndarray,
     base: np.ndarray,
     moves: list[tuple[tuple[int, ...], tuple[int, ...]]],
+    deadline: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All neighbours of ``src`` under ``moves`` with their utilities (delta evaluation)."""
-    out_c, out_u = [], []
+    """All neighbours of ``src`` under ``moves`` with their utilities (delta evaluation); only
+    those found before ``deadline`` once it has passed (one round over all moves took up to
+    0.6 s on the ANAC 2014 50-issue domains, past the analysis's time limit)."""
+    out_c: list[np.ndarray] = []
+    out_u: list[np.ndarray] = []
     for issues, terms in moves:
+        if out_c and time.perf_counter() > deadline:
+            break
         grids = np.meshgrid(*[np.arange(prob.cells[i].size) for i in issues], indexing="ij")
         combo = np.stack([g.reshape(-1) for g in grids], axis=1)
         x = np.repeat(src, combo.shape[0], axis=0)
@@ -77,7 +83,7 @@ def local_search(
         if level == 1 and (done[:, 1].all() or not levels[1]):
             break
         src = ~done[:, level]
-        cand, cand_u = _explore(prob, cells[src], util[src], levels[level])
+        cand, cand_u = _explore(prob, cells[src], util[src], levels[level], deadline)
         done[src, level] = True
         all_cells = np.concatenate([cells, cand])
         all_util = np.concatenate([util, cand_u])
