@@ -186,9 +186,12 @@ def _number_table(issue: Issue, spec: dict[str, Any], path: str | Path, line: in
         raise ScenarioError(f"bad number utilities for {issue.name!r}", path, line)
     lo, hi = (numbers.finite_float(spec[k], f"{k} of {issue.name!r}", path, line) for k in keys[:2])
     ulo, uhi = (numbers.evaluation(spec[k], f"{k} of {issue.name!r}", path, line) for k in keys[2:])
-    x = issue.numeric_values()  # type: ignore[union-attr]
-    frac = (x - lo) / (hi - lo) if hi != lo else np.zeros_like(x)
-    u = np.where((x >= lo) & (x <= hi), ulo + frac * (uhi - ulo), 0.0)
+    x = np.asarray(issue.numeric_values(), dtype=float)  # type: ignore[union-attr]
+    inside = (x >= lo) & (x <= hi)
+    frac = np.zeros_like(x)
+    if hi != lo:  # only inside the range: outside, a tiny span would overflow (and scores 0)
+        np.divide(x - lo, hi - lo, out=frac, where=inside)
+    u = np.where(inside, ulo + frac * (uhi - ulo), 0.0)
     return TableValue({v: float(t) for v, t in zip(issue.values, u, strict=True)})  # type: ignore[union-attr]
 
 

@@ -305,3 +305,20 @@ def test_the_good_files_are_accepted(tmp_path):
         folder.mkdir()
         result = CliRunner().invoke(app, ["analyze", str(make(folder)), "--json"])
         assert result.exit_code == 0, (make, result.stderr)
+
+
+def test_a_tiny_number_range_scores_without_a_warning(tmp_path):
+    """A GeniusWeb number range of subnormal width is accepted (GeniusWeb allows it) and
+    scores the values outside it 0 without an overflow warning on the way."""
+    tiny = GW_PROFILE.replace('"lowValue": 1', '"lowValue": 0').replace(
+        '"highValue": 4', '"highValue": 1e-320'
+    )
+    folder = files(
+        tmp_path / "gw",
+        {"trip.json": fill(GW_DOMAIN), "a.json": fill(tiny), "b.json": fill(GW_PROFILE)},
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(app, ["analyze", str(folder), "--json"])
+    assert [str(w.message) for w in caught] == []
+    assert result.exit_code == 0, result.stderr
