@@ -82,9 +82,9 @@ def disclosure_markers(name: str) -> set[str]:
 
 
 def shows(body: str, marker: str) -> bool:
-    """Whether ``body`` shows ``marker`` as a whole number (``0.14`` is not in ``0.140``) or
-    text."""
-    return re.search(rf"(?<![\d.\-]){re.escape(marker)}(?![\d])", body) is not None
+    """Whether ``body`` shows ``marker`` as a whole number or text: ``0.14`` is not in
+    ``0.140``, ``-0.14`` or inside a word such as a token (``…m0.14Xy…``: tokens are random)."""
+    return re.search(rf"(?<![\w.\-]){re.escape(marker)}(?!\w)", body) is not None
 
 
 def all_routes(routes) -> list[Route]:
