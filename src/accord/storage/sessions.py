@@ -18,7 +18,6 @@ nothing that was acknowledged.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import json
 import secrets
 import sqlite3
@@ -29,7 +28,7 @@ from typing import Any
 
 from accord.errors import StorageError
 from accord.mechanisms.spec import RunSpec
-from accord.storage.sqlite import open_db
+from accord.storage.sqlite import now, open_db
 
 SCHEMA_VERSION = 1
 
@@ -58,10 +57,6 @@ CREATE TABLE IF NOT EXISTS moves (
     PRIMARY KEY (session, seq)
 ) WITHOUT ROWID;
 """
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +115,8 @@ class SessionStore:
         sid = secrets.token_hex(6)
         with self._lock, self._db:
             self._db.execute(
-                "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?)", (sid, name, origin, yaml, _now())
+                "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?)",
+                (sid, name, origin, yaml, now("milliseconds")),
             )
         return sid
 
@@ -140,7 +136,7 @@ class SessionStore:
         with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
-                (sid, title, scenario, spec.to_json(), _now()),
+                (sid, title, scenario, spec.to_json(), now("milliseconds")),
             )
         return sid
 
@@ -167,11 +163,6 @@ class SessionStore:
         """How many moves the session has."""
         return int(self._all("SELECT COUNT(*) FROM moves WHERE session=?", (session,))[0][0])
 
-    def move_times(self, session: str) -> list[str]:
-        return [
-            r[0] for r in self._all("SELECT at FROM moves WHERE session=? ORDER BY seq", (session,))
-        ]
-
     def add_move(self, session: str, seq: int, seat: int, move: dict[str, Any]) -> bool:
         """Keep move number ``seq`` (from 0); ``False`` when that position is already taken
         (another client moved first)."""
@@ -179,7 +170,7 @@ class SessionStore:
             with self._lock, self._db:
                 self._db.execute(
                     "INSERT INTO moves VALUES (?, ?, ?, ?, ?)",
-                    (session, seq, seat, json.dumps(move, sort_keys=True), _now()),
+                    (session, seq, seat, json.dumps(move, sort_keys=True), now("milliseconds")),
                 )
         except sqlite3.IntegrityError:
             return False

@@ -3,6 +3,7 @@ kind of store, clear errors for a file that is not one."""
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 from pathlib import Path
 
@@ -42,3 +43,8 @@ def open_db(
         return db
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path}: not an accord store ({exc})") from None
+
+
+def now(timespec: str = "seconds") -> str:
+    """The time now, UTC, ISO 8601: how the stores stamp what they keep."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec=timespec)

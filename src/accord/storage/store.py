@@ -21,7 +21,6 @@ at any moment loses nothing committed and duplicates nothing.
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import StorageError
-from accord.storage.sqlite import open_db
+from accord.storage.sqlite import now, open_db
 
 SCHEMA_VERSION = 1
 
@@ -128,10 +127,6 @@ class TournamentRow:
         return {name: getattr(self, name) for name in TournamentRow.__slots__}
 
 
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-
-
 class Store:
     """A result store on disk (created when missing). Use as a context manager, or
     :meth:`close` it."""
@@ -164,13 +159,13 @@ class Store:
             cur = self._db.execute(
                 "INSERT INTO tournaments (name, digest, config, accord_version, root_seed, "
                 "planned, started) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (name, digest, json.dumps(config), __version__, seed, planned, _now()),
+                (name, digest, json.dumps(config), __version__, seed, planned, now()),
             )
         return int(cur.lastrowid or 0)
 
     def finish(self, tournament: int) -> None:
         with self._db:
-            self._db.execute("UPDATE tournaments SET finished=? WHERE id=?", (_now(), tournament))
+            self._db.execute("UPDATE tournaments SET finished=? WHERE id=?", (now(), tournament))
 
     def tournaments(self) -> list[TournamentRow]:
         rows = self._db.execute(
