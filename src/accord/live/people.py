@@ -101,8 +101,6 @@ def _outcome(move: Move, size: int) -> int:
 class Person:
     """A seat played by a person. ``moves`` are the person's moves so far, oldest first."""
 
-    role = "party"
-
     def __init__(self, seat: int, moves: Sequence[Move]):
         self.seat = seat
         self.moves = list(moves)
@@ -125,18 +123,20 @@ class Person:
         return move
 
     def seen(self) -> dict[str, Any]:
-        """What this person may see now (JSON-safe), from the view its seat was handed."""
+        """What this person may see now (JSON-safe), from the view its seat was handed: the
+        round and deadline every view has, and what :meth:`sees` adds for the role."""
+        view = self.view
+        if view is None:
+            return {}
+        return {"round": view.round, "rounds": view.rounds, **self.sees(view)}
+
+    def sees(self, view: Any) -> dict[str, Any]:
+        """The role's part of :meth:`seen`."""
         return {}
 
 
 class PersonAgent(Person):
     """A person negotiating by alternating offers."""
-
-    role = "agent"
-
-    def _view(self) -> AgentView:
-        view: AgentView = self.view
-        return view
 
     def propose(self, view: AgentView) -> int | None:
         move = self._take("offer", view.round, ("offer", "end"))
@@ -160,15 +160,10 @@ class PersonAgent(Person):
         self._take("respond", view.round, ("accept", "end"))
         return Response.ACCEPT if act == "accept" else Response.END
 
-    def seen(self) -> dict[str, Any]:
-        view = self._view()
-        if view is None:
-            return {}
+    def sees(self, view: AgentView) -> dict[str, Any]:
         prefs = view.preferences
         return {
             "me": view.name,
-            "round": view.round,
-            "rounds": view.rounds,
             "reservation": prefs.reservation,
             "history": [
                 {
@@ -208,14 +203,9 @@ class PersonVoter(Person):
         self.asked.append({"round": view.round, **data, "accept": accept})
         return accept
 
-    def seen(self) -> dict[str, Any]:
-        view: VoterView | None = self.view
-        if view is None:
-            return {}
+    def sees(self, view: VoterView) -> dict[str, Any]:
         return {
             "me": view.name,
-            "round": view.round,
-            "rounds": view.rounds,
             "reservation": view.preferences.reservation,
             "votes": list(self.asked),
         }
@@ -223,8 +213,6 @@ class PersonVoter(Person):
 
 class PersonTextMediator(Person):
     """A person mediating by single text: proposes texts, sees the votes."""
-
-    role = "mediator"
 
     def propose(self, view: TextMediatorView) -> int:
         move = self._take(
@@ -239,14 +227,9 @@ class PersonTextMediator(Person):
     def observe(self, view: TextMediatorView, accepted: bool) -> bool:
         return False
 
-    def seen(self) -> dict[str, Any]:
-        view: TextMediatorView | None = self.view
-        if view is None:
-            return {}
+    def sees(self, view: TextMediatorView) -> dict[str, Any]:
         return {
             "me": "mediator",
-            "round": view.round,
-            "rounds": view.rounds,
             "parties": list(view.parties),
             "text": view.text,
             "text_package": package(view.space, view.text),
@@ -298,14 +281,9 @@ class PersonParty(Person):
             return Answer(query.kind, refused=True, reason=str(move.get("reason", "")))
         return _answer(query, move)
 
-    def seen(self) -> dict[str, Any]:
-        view: PartyView | None = self.view
-        if view is None:
-            return {}
+    def sees(self, view: PartyView) -> dict[str, Any]:
         return {
             "me": view.name,
-            "round": view.round,
-            "rounds": view.rounds,
             "reservation": view.reservation,
             "delay_cost": view.delay_cost,
             "inbox": [_message(view.space, m) for m in view.inbox],
@@ -346,8 +324,6 @@ def _answer(query: Query, move: Move) -> Answer:
 class PersonCaucusMediator(Person):
     """A person mediating in caucus: asks each party in private, proposes packages."""
 
-    role = "mediator"
-
     def next_message(self, view: CaucusMediatorView, party: str) -> Message | None:
         move = self._take(
             "message", view.round, ("ask", "close"), party=party, budget=view.budget_left(party)
@@ -370,10 +346,7 @@ class PersonCaucusMediator(Person):
         others = [p for p in view.parties if p != party] if kind == "proposal" else []
         return to_party(view, party, query, *others)
 
-    def seen(self) -> dict[str, Any]:
-        view: CaucusMediatorView | None = self.view
-        if view is None:
-            return {}
+    def sees(self, view: CaucusMediatorView) -> dict[str, Any]:
         space = view.space
         notebook = {
             p: [
@@ -388,8 +361,6 @@ class PersonCaucusMediator(Person):
         }
         return {
             "me": view.name,
-            "round": view.round,
-            "rounds": view.rounds,
             "parties": list(view.parties),
             "budget": {p: view.budget_left(p) for p in view.parties},
             "locked": {space.issues[i].name: v for i, v in view.locked.items()},

@@ -15,9 +15,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from accord.errors import AccordError
-from accord.live import MoveRefused, own_utility
+from accord.live import MoveRefused
 from accord.web import auth
-from accord.web.forms import FormError, composed
+from accord.web.forms import FormError, metered
 from accord.web.seatview import host_payload, seat_payload
 from accord.web.tokens import seat_token
 
@@ -78,16 +78,13 @@ async def my_utility(request: Request) -> dict[str, Any]:
     seat = _seat(request)
     if seat.seat < 0:
         raise HTTPException(404, auth.NOT_FOUND)
-    scenario = seat.live.scenario
+    params = dict(request.query_params)
     try:
-        outcome = composed(dict(request.query_params), scenario.space)
+        return metered(
+            seat.live.scenario, seat.seat, params, "give i0, i1, … (a value index per issue)"
+        )
     except FormError as exc:
         raise HTTPException(400, str(exc)) from None
-    if outcome is None:
-        raise HTTPException(400, "give i0, i1, … (a value index per issue)")
-    u = own_utility(scenario, seat.seat, outcome)
-    reservation = float(scenario.parties[seat.seat].reservation)
-    return {"outcome": outcome, "utility": u, "reservation": reservation}
 
 
 @router.get("/sessions", summary="Every session (trainer)")

@@ -3,7 +3,7 @@
 * :func:`debrief_figure` (trainer): the utility space of the first two parties, the Pareto
   frontier, the Nash point, the offers made and the deal;
 * :func:`disclosure_figure` (mediator): only what the parties disclosed to the mediator — the
-  packages both parties rated, at their ratings, and the proposals they accepted or rejected.
+  packages both parties rated, at their ratings.
 """
 
 from __future__ import annotations
@@ -25,6 +25,17 @@ def _layout(x: str, y: str, title: str) -> dict[str, Any]:
         "height": 460,
         "margin": {"l": 60, "r": 20, "t": 50, "b": 110},
         "legend": {"orientation": "h", "y": -0.3},
+    }
+
+
+def _points(name: str, points: Sequence[Sequence[float]], **marker: Any) -> dict[str, Any]:
+    """A trace of markers at the points' first two utilities."""
+    return {
+        "x": [u[0] for u in points],
+        "y": [u[1] for u in points],
+        "mode": "markers",
+        "name": name,
+        "marker": marker,
     }
 
 
@@ -50,52 +61,18 @@ def debrief_figure(
         )
     for party in dict.fromkeys(p for p, _ in offers):
         pts = [u for p, u in offers if p == party]
-        data.append(
-            {
-                "x": [u[0] for u in pts],
-                "y": [u[1] for u in pts],
-                "mode": "markers",
-                "name": f"offers by {party}",
-                "marker": {"size": 7, "opacity": 0.6},
-            }
-        )
+        data.append(_points(f"offers by {party}", pts, size=7, opacity=0.6))
     if analysis.nash is not None:
-        u = analysis.nash.utilities
-        data.append(
-            {
-                "x": [u[0]],
-                "y": [u[1]],
-                "mode": "markers",
-                "name": "Nash point",
-                "marker": {"size": 14, "symbol": "star"},
-            }
-        )
-    r = analysis.reservations
-    data.append(
-        {
-            "x": [r[0]],
-            "y": [r[1]],
-            "mode": "markers",
-            "name": "red lines (no deal)",
-            "marker": {"size": 10, "symbol": "x"},
-        }
-    )
+        data.append(_points("Nash point", [analysis.nash.utilities], size=14, symbol="star"))
+    data.append(_points("red lines (no deal)", [analysis.reservations], size=10, symbol="x"))
     if deal is not None:
-        data.append(
-            {
-                "x": [deal[0]],
-                "y": [deal[1]],
-                "mode": "markers",
-                "name": "the deal",
-                "marker": {"size": 16, "symbol": "diamond"},
-            }
-        )
+        data.append(_points("the deal", [deal], size=16, symbol="diamond"))
     return _safe({"data": data, "layout": _layout(a, b, "Where the deal sits")})
 
 
 def disclosure_figure(parties: Sequence[str], notebook: Mapping[str, Sequence[Any]]) -> str:
-    """Packages rated by the first two parties, at the ratings they disclosed; proposals by
-    how each side voted. Built from the mediator's notebook alone."""
+    """Packages rated by the first two parties, at the ratings they disclosed. Built from the
+    mediator's notebook alone."""
     a, b = parties[0], parties[1]
 
     def ratings(party: str) -> dict[int, float]:
@@ -109,16 +86,8 @@ def disclosure_figure(parties: Sequence[str], notebook: Mapping[str, Sequence[An
 
     ra, rb = ratings(a), ratings(b)
     both = sorted(set(ra) & set(rb))
-    data: list[dict[str, Any]] = [
-        {
-            "x": [ra[p] for p in both],
-            "y": [rb[p] for p in both],
-            "text": [f"package {p}" for p in both],
-            "mode": "markers",
-            "name": "rated by both",
-            "marker": {"size": 9},
-        }
-    ]
+    rated = _points("rated by both", [(ra[p], rb[p]) for p in both], size=9)
+    data = [{**rated, "text": [f"package {p}" for p in both]}]
     return _safe(
         {"data": data, "layout": _layout(f"{a}'s rating", f"{b}'s rating", "What they disclosed")}
     )

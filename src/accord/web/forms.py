@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from accord.live import Move
+from accord.live import Move, own_utility
 from accord.outcomes.space import OutcomeSpace
+from accord.scenario import Scenario
 
 #: Packages a mediator's query composes on the page.
 QUERY_PACKAGES = 3
@@ -43,6 +44,22 @@ def composed(form: Mapping[str, Any], space: OutcomeSpace, prefix: str = "") -> 
     if any(d is None for d in digits):
         raise FormError("choose a value for every issue")
     return space.to_index([int(d) for d in digits if d is not None])
+
+
+def metered(
+    scenario: Scenario, party: int, params: Mapping[str, Any], missing: str
+) -> dict[str, Any]:
+    """Party ``party``'s own utility of the package composed in ``params`` (``i0``, ``i1``…),
+    with its outcome and red line: the utility meter of the pages and the API. ``missing``:
+    the :class:`FormError` message when no issue is chosen."""
+    outcome = composed(params, scenario.space)
+    if outcome is None:
+        raise FormError(missing)
+    return {
+        "outcome": outcome,
+        "utility": own_utility(scenario, party, outcome),
+        "reservation": float(scenario.parties[party].reservation),
+    }
 
 
 def _number(form: Mapping[str, Any], key: str, what: str) -> float:

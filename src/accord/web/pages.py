@@ -9,26 +9,27 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from accord.errors import AccordError
-from accord.live import MoveRefused, own_utility
+from accord.live import MoveRefused
 from accord.live.hub import STORED, Live
 from accord.mechanisms import PROTOCOLS
 from accord.registry import strategies
 from accord.web import auth
-from accord.web.forms import QUERY_PACKAGES, FormError, composed, move_from_form
+from accord.web.forms import QUERY_PACKAGES, FormError, metered, move_from_form
 from accord.web.seatview import host_payload, seat_payload
 from accord.web.tokens import csrf_token
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page of template ``name`` with ``context``."""
     page = request.app.state.templates.get_template(name).render(**context)
     return HTMLResponse(page, status_code=status)
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return _page(request, "home.html")
+    return render(request, "home.html")
 
 
 # -- the trainer ------------------------------------------------------------------------------
@@ -68,7 +69,7 @@ def trainer(request: Request, token: str) -> HTMLResponse:
                 "status": status,
             }
         )
-    return _page(
+    return render(
         request,
         "trainer.html",
         token=token,
@@ -91,7 +92,7 @@ def new_session(
     except AccordError as exc:
         raise HTTPException(400, str(exc)) from None
     low, high = info.mediators
-    return _page(
+    return render(
         request,
         "new_session.html",
         token=token,
@@ -158,7 +159,7 @@ def session_page(request: Request, token: str, sid: str) -> HTMLResponse:
     payload = host_payload(live, state, auth.secret(request))
     debrief = _debrief(request, live, state) if state.finished else None
     base = str(request.base_url).rstrip("/")
-    return _page(request, "session.html", token=token, s=payload, debrief=debrief, base=base)
+    return render(request, "session.html", token=token, s=payload, debrief=debrief, base=base)
 
 
 def _debrief(request: Request, live: Live, state: Any) -> dict[str, Any]:
@@ -214,34 +215,29 @@ def _seat_context(request: Request, seat: auth.Seat, **extra: Any) -> dict[str, 
 @router.get("/s/{token}", response_class=HTMLResponse)
 def seat_page(request: Request, token: str) -> HTMLResponse:
     seat = auth.seat(request, token)
-    return _page(request, "seat.html", **_seat_context(request, seat))
+    return render(request, "seat.html", **_seat_context(request, seat))
 
 
 @router.get("/s/{token}/panel", response_class=HTMLResponse)
 def seat_panel(request: Request, token: str) -> HTMLResponse:
     seat = auth.seat(request, token)
-    return _page(request, "_panel.html", **_seat_context(request, seat))
+    return render(request, "_panel.html", **_seat_context(request, seat))
 
 
 @router.get("/s/{token}/meter", response_class=HTMLResponse)
 def meter(request: Request, token: str) -> HTMLResponse:
     """The seat's own utility of the package composed in the form (parties only)."""
     seat = auth.seat(request, token)
-    return _page(request, "_meter.html", meter=_meter(seat, dict(request.query_params)))
+    return render(request, "_meter.html", meter=_meter(seat, dict(request.query_params)))
 
 
-def _meter(seat: auth.Seat, form: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _meter(seat: auth.Seat, form: dict[str, Any]) -> dict[str, Any]:
     if seat.seat < 0:
         raise HTTPException(404, auth.NOT_FOUND)
-    scenario = seat.live.scenario
     try:
-        outcome = composed(form, scenario.space, prefix)
+        return metered(seat.live.scenario, seat.seat, form, "choose a value for every issue")
     except FormError as exc:
         return {"error": str(exc)}
-    if outcome is None:
-        return {"error": "choose a value for every issue"}
-    value = own_utility(scenario, seat.seat, outcome)
-    return {"utility": value, "reservation": float(scenario.parties[seat.seat].reservation)}
 
 
 @router.post("/s/{token}/move")
@@ -254,7 +250,7 @@ async def move(request: Request, token: str) -> Response:
     template = "_panel.html" if htmx else "seat.html"
     if form.get("action") == "meter":
         context = _seat_context(request, seat, meter=_meter(seat, form), form=form)
-        return _page(request, template, **context)
+        return render(request, template, **context)
     state = hub.state(seat.live.stored.id)
     prompt = state.waiting.to_dict() if state.waiting and state.waiting.seat == seat.seat else None
     try:
@@ -264,9 +260,9 @@ async def move(request: Request, token: str) -> Response:
         hub.move(seat.live.stored.id, seat.seat, made)
     except (FormError, MoveRefused) as exc:
         context = _seat_context(request, seat, error=str(exc), form=form)
-        return _page(request, template, status=200 if htmx else 400, **context)
+        return render(request, template, status=200 if htmx else 400, **context)
     if htmx:
-        return _page(request, template, **_seat_context(request, seat))
+        return render(request, template, **_seat_context(request, seat))
     return RedirectResponse(f"/s/{token}", status_code=303)
 
 

@@ -30,6 +30,7 @@ from accord.scenario import Scenario
 from accord.tournaments.sandbox import call_isolated
 from accord.web import auth, uploads
 from accord.web.builder_form import Builder
+from accord.web.pages import render
 from accord.web.tokens import csrf_token
 
 router = APIRouter()
@@ -45,11 +46,6 @@ _packaged = functools.cache(list_scenarios)  # the packaged files do not change 
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    page = request.app.state.templates.get_template(name).render(**context)
-    return HTMLResponse(page, status_code=status)
-
-
 def _csrf(request: Request, token: str) -> str:
     return csrf_token(auth.secret(request), token)
 
@@ -100,7 +96,7 @@ def _rows(request: Request) -> list[dict[str, Any]]:
 
 
 def _library(request: Request, token: str, message: str = "", status: int = 200) -> HTMLResponse:
-    return _render(
+    return render(
         request,
         "scenarios.html",
         status,
@@ -225,7 +221,7 @@ def scenario_page(request: Request, token: str, ref: str) -> HTMLResponse:
     result, why = (cache[ref], "") if ref in cache else analysis(scenario)
     if result is not None:
         cache[ref] = result
-    return _render(
+    return render(
         request,
         "scenario.html",
         token=token,
@@ -297,7 +293,7 @@ async def builder_post(request: Request, token: str) -> Response:
 
 def _builder(request: Request, token: str, builder: Builder, status: int, **more: Any) -> Response:
     fragment = bool(request.headers.get("hx-request"))
-    return _render(
+    return render(
         request,
         "_builder_form.html" if fragment else "builder.html",
         status,
