@@ -13,43 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.unit.io.texts import GENIUS_DOMAIN, GENIUS_PROFILE
 from typer.testing import CliRunner
 
 from accord.cli.main import app
 
 HUGE_DIGITS = "1" * 5000
 
-GENIUS_DOMAIN = """<negotiation_template>
-<utility_space number_of_issues="2">
-<objective index="0" name="root" type="objective" etype="objective">
-<issue index="1" name="colour" type="discrete" etype="discrete" vtype="discrete">
-<item index="1" value="red"/>
-<item index="2" value="blue"/>
-</issue>
-<issue index="2" name="n" type="integer" etype="integer" vtype="integer"
- lowerbound="0" upperbound="{UB}"/>
-</objective>
-</utility_space>
-</negotiation_template>
-"""
-
-GENIUS_PROFILE = """<utility_space number_of_issues="2">
-<objective index="0" name="root" type="objective" etype="objective">
-<issue index="1" name="colour" type="discrete" etype="discrete" vtype="discrete">
-<item index="1" value="red" evaluation="{EVAL}"/>
-<item index="2" value="blue" evaluation="1"/>
-</issue>
-<issue index="2" name="n" type="integer" etype="integer" vtype="integer"
- lowerbound="0" upperbound="3">
-<evaluator ftype="linear" slope="{SLOPE}" offset="0"/>
-</issue>
-<weight index="1" value="{W1}"/>
-<weight index="2" value="0.5"/>
-</objective>
-<reservation value="{RES}"/>
-<discount_factor value="{DISC}"/>
-</utility_space>
-"""
 
 NONLINEAR_DOMAIN = GENIUS_DOMAIN.replace("{UB}", "9")
 

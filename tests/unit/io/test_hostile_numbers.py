@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.unit.io.texts import GENIUS_DOMAIN, GENIUS_PROFILE
 from typer.testing import CliRunner
 
 import accord
@@ -25,37 +26,7 @@ HUGE_DIGITS = "1" * 5000  # beyond Python's 4,300-digit limit for int(str)
 FAST = 1.0  # seconds: every refusal comes before anything large is built
 
 # ---------------------------------------------------------------------------- GENIUS XML
-GENIUS_DOMAIN = """<negotiation_template>
-<utility_space number_of_issues="2">
-<objective index="0" name="root" type="objective" etype="objective">
-<issue index="1" name="colour" type="discrete" etype="discrete" vtype="discrete">
-<item index="1" value="red"/>
-<item index="2" value="blue"/>
-</issue>
-<issue index="2" name="n" type="integer" etype="integer" vtype="integer"
- lowerbound="0" upperbound="{UB}"/>
-</objective>
-</utility_space>
-</negotiation_template>
-"""
 
-GENIUS_PROFILE = """<utility_space number_of_issues="2">
-<objective index="0" name="root" type="objective" etype="objective">
-<issue index="1" name="colour" type="discrete" etype="discrete" vtype="discrete">
-<item index="1" value="red" evaluation="{EVAL}"/>
-<item index="2" value="blue" evaluation="1"/>
-</issue>
-<issue index="2" name="n" type="integer" etype="integer" vtype="integer"
- lowerbound="0" upperbound="3">
-<evaluator ftype="linear" slope="{SLOPE}" offset="0"/>
-</issue>
-<weight index="1" value="{W1}"/>
-<weight index="2" value="0.5"/>
-</objective>
-<reservation value="{RES}"/>
-<discount_factor value="{DISC}"/>
-</utility_space>
-"""
 
 GOOD = {"UB": "3", "EVAL": "0.5", "SLOPE": "0.25", "W1": "0.5", "RES": "0.1", "DISC": "0.9"}
 

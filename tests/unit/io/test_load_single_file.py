@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.unit.io.texts import ACCORD
 from typer.testing import CliRunner
 
 from accord.cli.main import app
@@ -22,25 +23,6 @@ from accord.errors import ScenarioError
 from accord.io import load_path
 
 # ---------------------------------------------------------------------------- files
-ACCORD = """\
-accord: 1
-name: tiny
-issues:
-  - {name: colour, values: [red, green]}
-parties:
-  - name: a
-    utility:
-      type: linear-additive
-      weights: {colour: 1}
-      values:
-        colour: {table: {red: 1.0, green: 0.0}}
-  - name: b
-    utility:
-      type: linear-additive
-      weights: {colour: 1}
-      values:
-        colour: {table: {red: 0.0, green: 1.0}}
-"""
 
 GENIUS_DOMAIN = """<negotiation_template>
 <utility_space number_of_issues="1">

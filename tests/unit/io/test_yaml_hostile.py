@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.unit.io.texts import ACCORD
 from typer.testing import CliRunner
 
 from accord.cli.main import app
@@ -20,26 +21,6 @@ from accord.io.division_yaml import loads_division
 from accord.io.negmas_yaml import read_negmas_space
 from accord.io.yaml_format import load_yaml, loads_yaml
 from accord.io.yaml_text import MAX_ALIAS_NODES, decode, parse_mapping, parse_yaml
-
-ACCORD = """\
-accord: 1
-name: tiny
-issues:
-  - {name: colour, values: [red, green]}
-parties:
-  - name: a
-    utility:
-      type: linear-additive
-      weights: {colour: 1}
-      values:
-        colour: {table: {red: 1.0, green: 0.0}}
-  - name: b
-    utility:
-      type: linear-additive
-      weights: {colour: 1}
-      values:
-        colour: {table: {red: 0.0, green: 1.0}}
-"""
 
 NEGMAS_SPACE = """\
 type: DiscreteCartesianOutcomeSpace
