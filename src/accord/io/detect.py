@@ -151,11 +151,11 @@ def _load_file(path: Path, profiles: list[str] | None) -> Scenario:
 
 
 def _genius_file(path: Path, profiles: list[str] | None) -> _Folder:
-    head = path.read_bytes()
-    if b"<negotiation_template" in head:
+    kind = _genius_kind(path)
+    if kind == "domain":
         named = _named_profiles(path, profiles, "a GENIUS domain file", (".xml",))
         return _genius_domain(path, named)
-    if b"<utility_space" in head:
+    if kind == "profile":
         raise _lone_profile(path, "a GENIUS profile", " and names no domain file")
     raise ScenarioError(
         f"{_NOT_A_SCENARIO}: a GENIUS domain file has <negotiation_template>, a profile "
@@ -167,18 +167,18 @@ def _genius_file(path: Path, profiles: list[str] | None) -> _Folder:
 
 def _json_file(path: Path, profiles: list[str] | None) -> _Folder:
     data, _ = geniusweb_json.read_json(path)
-    keys = set(data) if isinstance(data, dict) else set()
-    if "issuesValues" in keys:
+    kind = _json_kind(data)
+    if kind == "domain":
         named = _named_profiles(path, profiles, "a GeniusWeb domain file", (".json",))
         return _geniusweb_domain(path, named)
-    if _is_geniusweb_profile(keys):
-        body = data[next(iter(keys))]
+    if kind == "profile":
+        body = data[next(iter(data))]
         domain = body.get("domain") if isinstance(body, dict) else None
         if isinstance(domain, dict):
             domain = domain.get("name")
         which = f"its domain {domain!r} but " if domain else ""
         raise _lone_profile(path, "a GeniusWeb profile", f" and names {which}no domain file")
-    if negolog_json.is_negolog_profile(data):
+    if kind == "negolog":
         raise _lone_profile(path, "a NegoLog profile", "")
     raise ScenarioError(
         f"{_NOT_A_SCENARIO}: a GeniusWeb domain has 'issuesValues', a profile "
@@ -275,14 +275,22 @@ def _pick_domain(domains: list[Path]) -> Path:
 def _probe_genius(xmls: list[Path]) -> _Folder | None:
     domains, profiles = [], []
     for f in xmls:
-        head = f.read_bytes()
-        if b"<negotiation_template" in head:
+        kind = _genius_kind(f)
+        if kind == "domain":
             domains.append(f)
-        elif b"<utility_space" in head:
+        elif kind == "profile":
             profiles.append(f)
     if not domains:
         return None
     return _genius_domain(_pick_domain(domains), tuple(profiles))
+
+
+def _genius_kind(path: Path) -> Literal["domain", "profile"] | None:
+    """A GENIUS XML file's kind, by its root element's name."""
+    head = path.read_bytes()
+    if b"<negotiation_template" in head:
+        return "domain"
+    return "profile" if b"<utility_space" in head else None
 
 
 def _genius_domain(domain_file: Path, profiles: tuple[Path, ...]) -> _Folder:
@@ -295,8 +303,14 @@ def _genius_domain(domain_file: Path, profiles: tuple[Path, ...]) -> _Folder:
     return _Folder(domain.name, domain.space, domain_file, profiles, read, domain.warnings)
 
 
-def _is_geniusweb_profile(keys: set[str]) -> bool:
-    return len(keys) == 1 and next(iter(keys)).endswith(("UtilitySpace", "Additive"))
+def _json_kind(data: Any) -> Literal["domain", "profile", "negolog"] | None:
+    """A JSON file's kind: a GeniusWeb domain or profile, or a NegoLog profile."""
+    keys = set(data) if isinstance(data, dict) else set()
+    if "issuesValues" in keys:
+        return "domain"
+    if len(keys) == 1 and next(iter(keys)).endswith(("UtilitySpace", "Additive")):
+        return "profile"
+    return "negolog" if negolog_json.is_negolog_profile(data) else None
 
 
 def _probe_json(folder: Path, files: list[Path], problems: list[ScenarioError]) -> _Folder | None:
@@ -308,12 +322,12 @@ def _probe_json(folder: Path, files: list[Path], problems: list[ScenarioError]) 
             problems.append(exc)
             profiles.append(f)  # reported when read as a profile
             continue
-        keys = set(data) if isinstance(data, dict) else set()
-        if "issuesValues" in keys:
+        kind = _json_kind(data)
+        if kind == "domain":
             domains.append(f)
-        elif _is_geniusweb_profile(keys):
+        elif kind == "profile":
             profiles.append(f)
-        elif negolog_json.is_negolog_profile(data):
+        elif kind == "negolog":
             negolog.append(f)
     if domains:
         return _geniusweb_domain(_pick_domain(domains), tuple(profiles))
