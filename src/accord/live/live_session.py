@@ -186,14 +186,7 @@ class LiveSession:
         failure = after.result.failure if after.result is not None else None
         me = self.seat(seat)
         if failure is not None and failure.participant == PERSON and failure.seat == me.name:
-            raise MoveRefused(_reason(failure.reason))
+            # the person's own reason, or the mechanism's refusal ("ProtocolError: …")
+            refusal = after.people[seat].refusal
+            raise MoveRefused(refusal or failure.reason.removeprefix("ProtocolError: "))
         return after
-
-
-def _reason(reason: str) -> str:
-    # "raised MoveError('…') in answer" -> the person's own words
-    for prefix in ("raised MoveError(", "raised ProtocolError("):
-        if reason.startswith(prefix):
-            inner = reason[len(prefix) :].rsplit(") in ", 1)[0]
-            return inner.strip("'\"")
-    return reason.removeprefix("ProtocolError: ")

@@ -32,10 +32,11 @@ ask                        moves
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from accord.mechanisms.alternating_offers.agent_role import AgentView, Response
 from accord.mechanisms.caucus.caucus_roles import MediatorView as CaucusMediatorView
@@ -46,6 +47,7 @@ from accord.mechanisms.single_text.text_roles import VoterView
 from accord.outcomes.space import OutcomeSpace
 
 Move = dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,31 @@ def _outcome(move: Move, size: int) -> int:
     return outcome
 
 
+def _keeps_refusal(method: Callable[..., T]) -> Callable[..., T]:
+    """A role method whose :class:`MoveError` the person keeps (``refusal``): the mechanism
+    records it only as the participant's failure text."""
+
+    @functools.wraps(method)
+    def keeping(self: Person, *args: Any) -> T:
+        try:
+            return method(self, *args)
+        except MoveError as exc:
+            self.refusal = str(exc)
+            raise
+
+    return keeping
+
+
 class Person:
-    """A seat played by a person. ``moves`` are the person's moves so far, oldest first."""
+    """A seat played by a person. ``moves`` are the person's moves so far, oldest first;
+    ``refusal`` is why the last one did not fit what was asked (``None`` when it did)."""
 
     def __init__(self, seat: int, moves: Sequence[Move]):
         self.seat = seat
         self.moves = list(moves)
         self.used = 0
         self.view: Any = None
+        self.refusal: str | None = None
 
     def start(self, view: Any) -> None:
         self.view = view
@@ -138,12 +157,14 @@ class Person:
 class PersonAgent(Person):
     """A person negotiating by alternating offers."""
 
+    @_keeps_refusal
     def propose(self, view: AgentView) -> int | None:
         move = self._take("offer", view.round, ("offer", "end"))
         if move["act"] == "end":
             return None
         return _outcome(move, view.preferences.space.size or 0)
 
+    @_keeps_refusal
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
         space = view.preferences.space
         move = self._peek(
@@ -185,6 +206,7 @@ class PersonVoter(Person):
         super().__init__(seat, moves)
         self.asked: list[dict[str, Any]] = []
 
+    @_keeps_refusal
     def vote(self, view: VoterView, current: int, proposal: int) -> bool:
         space = view.preferences.space
         own = view.preferences
@@ -214,6 +236,7 @@ class PersonVoter(Person):
 class PersonTextMediator(Person):
     """A person mediating by single text: proposes texts, sees the votes."""
 
+    @_keeps_refusal
     def propose(self, view: TextMediatorView) -> int:
         move = self._take(
             "propose",
@@ -264,6 +287,7 @@ def _message(space: OutcomeSpace, message: Message) -> dict[str, Any]:
 class PersonParty(Person):
     """A person in caucus mediation: answers the mediator's queries in private."""
 
+    @_keeps_refusal
     def answer(self, view: PartyView, query: Query) -> Answer:
         space = view.space
         packages = (
@@ -324,6 +348,7 @@ def _answer(query: Query, move: Move) -> Answer:
 class PersonCaucusMediator(Person):
     """A person mediating in caucus: asks each party in private, proposes packages."""
 
+    @_keeps_refusal
     def next_message(self, view: CaucusMediatorView, party: str) -> Message | None:
         move = self._take(
             "message", view.round, ("ask", "close"), party=party, budget=view.budget_left(party)
