@@ -10,6 +10,7 @@ negotiation and mediation is a :class:`RunSpec` run by :func:`run` into a
 :mod:`accord.reports`.
 """
 
+from accord.agreement import AgreementRule
 from accord.analysis import Analysis, Snapshot, TimelineAnalysis, analyze, analyze_timeline
 from accord.analysis.fair_division import Division
 from accord.analysis.robustness import Robustness, robustness
@@ -39,6 +40,7 @@ from accord.scenario import Party, Scenario
 __all__ = [
     "AccordError",
     "AgentError",
+    "AgreementRule",
     "Analysis",
     "ConfigError",
     "Deadline",

@@ -10,7 +10,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from accord.agreement import UNANIMITY, AgreementRule
 from accord.errors import ScenarioError
+from accord.outcomes.issues import Value
 from accord.outcomes.space import OutcomeSpace
 from accord.phases import Timeline, phased_utility
 from accord.preferences.uncertainty import PartyUncertainty
@@ -52,7 +54,12 @@ class Party:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """Issues + parties. Utility arrays are computed once and cached (read-only)."""
+    """Issues + parties. Utility arrays are computed once and cached (read-only).
+
+    ``rule`` says which sets of accepting parties pass a package (:mod:`accord.agreement`;
+    default unanimity); ``opening`` is a starting text (one value per issue, in issue order),
+    e.g. the proposal a party tables first, or ``None``.
+    """
 
     name: str
     space: OutcomeSpace
@@ -63,6 +70,8 @@ class Scenario:
     load_seconds: float | None = field(default=None, compare=False)
     timeline: Timeline = field(default_factory=Timeline)
     mediators: tuple[str, ...] = ()
+    rule: AgreementRule = UNANIMITY
+    opening: tuple[Value, ...] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -71,6 +80,22 @@ class Scenario:
         names = [p.name for p in self.parties]
         if len(set(names)) != len(names):
             raise ScenarioError(f"scenario {self.name!r}: party names must be unique: {names}")
+        self.rule.check(names)
+        if self.opening is not None:
+            if len(self.opening) != len(self.space.issues):
+                raise ScenarioError(
+                    f"scenario {self.name!r}: the opening text has {len(self.opening)} values "
+                    f"for {len(self.space.issues)} issues"
+                )
+            self.space.encode(dict(zip(self.space.names, self.opening, strict=True)))
+
+    @property
+    def opening_index(self) -> int | None:
+        """The opening text as an outcome index (``None`` without one)."""
+        if self.opening is None:
+            return None
+        values = dict(zip(self.space.names, self.opening, strict=True))
+        return self.space.to_index(self.space.encode(values))
 
     @property
     def party_names(self) -> tuple[str, ...]:
@@ -130,7 +155,9 @@ class Scenario:
 
     def with_parties(self, names: list[str] | tuple[str, ...]) -> Scenario:
         """The same scenario restricted to the named parties (in that order)."""
-        return replace(self, parties=tuple(self.party(n) for n in names))
+        return replace(
+            self, parties=tuple(self.party(n) for n in names), rule=self.rule.restricted(names)
+        )
 
     def discretized(self, points: int = 11) -> Scenario:
         """A copy whose real issues are enumerated at ``points`` evenly spaced values."""
