@@ -129,6 +129,10 @@ class AgreementRule:
                 + (f"; missing {missing}" if missing else "")
                 + (f"; not parties {extra}" if extra else "")
             )
+        if self.all_but is not None and self.all_but >= len(names):
+            raise ScenarioError(
+                f"agreement rule: all_but {self.all_but} leaves none of the {len(names)} parties"
+            )
         if self.at_least is not None and self.at_least > len(names):
             raise ScenarioError(
                 f"agreement rule: at_least {self.at_least} is more than the {len(names)} parties"

@@ -41,7 +41,7 @@ def test_the_probe_tells_refusals_from_crashes(tmp_path):
 
 def test_a_bounded_fuzz_of_the_packaged_scenarios_finds_no_defect():
     sources = inputs(sorted(PACKAGED.glob("*.yaml")))
-    assert len(sources) == 5
+    assert len(sources) == 6
     tally = fuzz(sources, 60, seed=1, seconds=10, memory_mb=1024, workers=1)
     report = tally.to_dict()
     assert report["mutants"] == 60

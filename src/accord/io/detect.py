@@ -4,7 +4,8 @@ A folder holds one domain file and N profiles (GENIUS XML, GeniusWeb JSON, NegMA
 profiles (NegoLog). The result is one :class:`~accord.scenario.Scenario` whose parties are the
 usable profiles in sorted file order, each named after its file stem. Profiles that cannot be
 used are skipped with a warning as long as at least two usable ones remain; otherwise the
-folder raises :class:`ScenarioError` naming the offending file and line.
+folder raises :class:`ScenarioError` naming the offending file and line. A "scorable game"
+folder (``config.txt`` and ``scores_files/``) is read by :mod:`accord.io.scorable_games`.
 
 A file is read alone, with only the files it names, never its siblings: an accord YAML file is
 a whole scenario; a domain file is read with the profiles the caller names (``profiles``), each
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from accord.errors import ScenarioError
-from accord.io import genius_xml, geniusweb_json, negmas_yaml, negolog_json
+from accord.io import genius_xml, geniusweb_json, negmas_yaml, negolog_json, scorable_games
 from accord.io.genius_write import genius_refusals, genius_stems, write_genius
 from accord.io.yaml_text import read_text
 from accord.outcomes.space import OutcomeSpace
@@ -113,6 +114,8 @@ def _load_accord(path: Path, profiles: list[str] | None) -> Scenario:
 
 
 def _load_folder(folder: Path, profiles: list[str] | None) -> Scenario:
+    if scorable_games.is_scorable_game(folder):  # config.txt + scores_files/
+        return scorable_games.load_scorable_game(folder, profiles)
     problems: list[ScenarioError] = []  # files that could not be read while probing
     found = _probe(folder, problems)
     if found is None:
@@ -434,6 +437,8 @@ _LABELS = {
     "timeline": "the timeline",
     "uncertainty": "the uncertainty",
     "mediators": "the mediators",
+    "agreement": "the agreement rule",
+    "opening": "the opening text",
 }
 
 
@@ -442,9 +447,10 @@ class Loss:
     """Something of a scenario that a target format cannot hold.
 
     ``what`` is one of ``reservation``, ``discount``, ``utility``, ``issue``, ``timeline``,
-    ``uncertainty``, ``mediators``; ``party`` and ``issue`` say where (``None`` when it concerns
-    the whole scenario); ``reason`` says why. A ``droppable`` loss is left out of the files when
-    the caller accepts losses; the others make :func:`save` refuse in any case.
+    ``uncertainty``, ``mediators``, ``agreement``, ``opening``; ``party`` and ``issue`` say
+    where (``None`` when it concerns the whole scenario); ``reason`` says why. A ``droppable``
+    loss is left out of the files when the caller accepts losses; the others make :func:`save`
+    refuse in any case.
     """
 
     what: str
@@ -515,6 +521,14 @@ def _scenario_losses(scenario: Scenario, target: str) -> list[Loss]:
     if scenario.mediators:
         names = ", ".join(scenario.mediators)
         losses.append(Loss("mediators", f"{names}: {target} files do not name mediators"))
+    if not scenario.rule.is_unanimity(scenario.party_names):
+        rule = scenario.rule.describe(scenario.party_names)
+        losses.append(Loss("agreement", f"{rule}: {target} has unanimity only"))
+    if scenario.opening is not None:
+        values = ", ".join(
+            f"{n}: {v}" for n, v in zip(scenario.space.names, scenario.opening, strict=True)
+        )
+        losses.append(Loss("opening", f"{values}: {target} files have no starting text"))
     for p in scenario.parties:
         if p.uncertainty is not None:
             losses.append(Loss("uncertainty", f"{target} profiles are exact", p.name))

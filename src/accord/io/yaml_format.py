@@ -15,19 +15,21 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from accord.agreement import RULE_KEYS, AgreementRule
 from accord.clauses import ClauseValue
 from accord.errors import ScenarioError
 from accord.io import timeline_yaml
 from accord.io.uncertainty_yaml import uncertainty_data, uncertainty_from_spec
 from accord.io.yaml_schema import (
     FORMAT_VERSION,
+    AgreementSpec,
     HyperRectanglesSpec,
     LinearAdditiveSpec,
     ScenarioSpec,
     ValueSpec,
 )
 from accord.io.yaml_text import line_of, parse_mapping, read_text, validation_error
-from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, RealIssue
+from accord.outcomes.issues import DiscreteIssue, IntegerIssue, Issue, RealIssue, Value
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import (
     Bound,
@@ -94,6 +96,9 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
         timeline = timeline_yaml.timeline_from_spec(spec, space.names)
     except ScenarioError as exc:
         raise ScenarioError(exc.reason, source, line_of(text, _timeline_key(spec))) from None
+    names = [p.name for p in parties]
+    rule = _rule(spec.agreement, names, text, source)
+    opening = _opening(spec.opening, space, text, source)
     try:
         return Scenario(
             spec.name,
@@ -104,9 +109,84 @@ def _build(spec: ScenarioSpec, text: str, source: str | Path) -> Scenario:
             str(source),
             timeline=timeline,
             mediators=tuple(spec.mediators),
+            rule=rule,
+            opening=opening,
         )
     except ScenarioError as exc:
         raise ScenarioError(exc.reason, source, line_of(text, ("parties",))) from None
+
+
+def _rule(
+    spec: AgreementSpec | None, names: list[str], text: str, source: str | Path
+) -> AgreementRule:
+    """The ``agreement:`` section as a rule checked against the parties ``names``; an error
+    names the line of the offending key (of the veto holder, for one that is not a party)."""
+    if spec is None:
+        return AgreementRule()
+    data = spec.model_dump(exclude_none=True)
+    veto = data.get("veto", [])
+    for i, who in enumerate([veto] if isinstance(veto, str) else veto):
+        if who not in names:
+            where = ("agreement", "veto", *((i,) if isinstance(veto, list) else ()))
+            raise ScenarioError(
+                f"agreement → veto: {who!r} is not a party (parties: {', '.join(names)})",
+                source,
+                line_of(text, where),
+            )
+    try:
+        rule = AgreementRule.from_dict(data)
+        rule.check(names)
+    except ScenarioError as exc:
+        raise ScenarioError(
+            exc.reason, source, line_of(text, _rule_key(exc.reason, data))
+        ) from None
+    return rule
+
+
+def _rule_key(reason: str, data: dict[str, Any]) -> tuple[str, ...]:
+    """Where in ``agreement:`` the rule's error ``reason`` points: the key it names that the
+    file has (``weights and quota go together``: the one given), else the section."""
+    for key in ("veto", "weights", "quota", *RULE_KEYS):
+        if key in data and (key in reason or (key == "weights" and "weight" in reason)):
+            return ("agreement", key)
+    return ("agreement",)
+
+
+def _opening(
+    spec: dict[str, Any] | None, space: OutcomeSpace, text: str, source: str | Path
+) -> tuple[Value, ...] | None:
+    """The ``opening:`` text, one value per issue in issue order (each as the issue has it)."""
+    if spec is None:
+        return None
+    unknown = [k for k in spec if k not in space.names]
+    if unknown:
+        raise ScenarioError(
+            f"opening: {unknown[0]!r} is not an issue (issues: {', '.join(space.names)})",
+            source,
+            line_of(text, ("opening", unknown[0])),
+        )
+    missing = [n for n in space.names if n not in spec]
+    if missing:
+        raise ScenarioError(
+            f"opening: gives no value for issues {missing} (one value per issue)",
+            source,
+            line_of(text, ("opening",)),
+        )
+    values: list[Value] = []
+    for issue in space.issues:
+        value = spec[issue.name]
+        try:
+            if isinstance(value, bool):
+                raise ScenarioError("write yes/no/true/false values in quotes")
+            if isinstance(issue, RealIssue):
+                raise ScenarioError("a real issue has no opening value (discretise it first)")
+            if isinstance(issue, IntegerIssue) and isinstance(value, float) and value % 1:
+                raise ScenarioError(f"{value!r} is not an integer")
+            values.append(issue.value_at(issue.index_of(value)))
+        except ScenarioError as exc:
+            where = line_of(text, ("opening", issue.name))
+            raise ScenarioError(f"opening → {issue.name}: {exc.reason}", source, where) from None
+    return tuple(values)
 
 
 def _timeline_key(spec: ScenarioSpec) -> tuple[str, ...]:
@@ -200,6 +280,11 @@ def to_data(scenario: Scenario) -> dict[str, Any]:
         data["description"] = scenario.description
     data["issues"] = issues
     data["parties"] = parties
+    rule = scenario.rule.to_dict()
+    if rule:
+        data["agreement"] = rule
+    if scenario.opening is not None:
+        data["opening"] = dict(zip(scenario.space.names, scenario.opening, strict=True))
     data.update(timeline_yaml.timeline_data(scenario))
     return data
 

@@ -34,7 +34,15 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from accord.io.numbers import MAX_ISSUE_VALUES, MAX_MAGNITUDE, MAX_RESERVATION
 
@@ -228,8 +236,29 @@ class EventSpec(_Strict):
     delay_cost: dict[str, float] = Field(default_factory=dict)
     risk: dict[str, float] = Field(default_factory=dict)
     deadline: int | None = Field(default=None, ge=1)
+    agreement: AgreementSpec | None = None
+    opening: dict[str, OpeningValue] | None = None
     unavailable: list[str] = Field(default_factory=list)
     available: list[str] = Field(default_factory=list)
+
+
+#: A value of the opening text; booleans are kept to be refused with a hint to quote them.
+OpeningValue = Annotated[StrictBool | str | int | float, Field(union_mode="left_to_right")]
+
+#: A whole number as written (YAML ``1``, not ``1.0``, ``true`` or ``"1"``).
+WholeNumber = Annotated[int, Field(strict=True)]
+
+
+class AgreementSpec(_Strict):
+    """Which sets of accepting parties pass a package (:class:`accord.agreement.AgreementRule`);
+    the cross-checks (weights with quota, names of parties) are the rule's own."""
+
+    at_least: Annotated[WholeNumber, Field(ge=1)] | None = None
+    all_but: Annotated[WholeNumber, Field(ge=0)] | None = None
+    share: Annotated[float, Field(strict=True, gt=0, le=1)] | None = None
+    weights: dict[str, Annotated[float, Field(strict=True, ge=0, le=MAX_MAGNITUDE)]] | None = None
+    quota: Annotated[float, Field(strict=True, gt=0, le=MAX_MAGNITUDE)] | None = None
+    veto: list[str] | str | None = None
 
 
 class ScenarioSpec(_Strict):
@@ -244,3 +273,5 @@ class ScenarioSpec(_Strict):
     events: list[EventSpec] = Field(default_factory=list)
     delay_cost: dict[str, float] = Field(default_factory=dict)
     deadline: int | None = Field(default=None, ge=1)
+    agreement: AgreementSpec | None = None
+    opening: dict[str, OpeningValue] | None = None

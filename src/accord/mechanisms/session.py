@@ -276,6 +276,28 @@ class Session:
         self.rows: list[Row] = []
         #: each party's own preferences as they stand (the protocol sets them)
         self.own: list[OwnUtility | OwnPreferences] = []
+        #: the scenario's agreement rule, and whether it needs every party (the default)
+        self.rule = scenario.rule
+        self.unanimity = scenario.rule.is_unanimity(self.names)
+
+    # -- the agreement rule ----------------------------------------------------------------------
+    def passes(self, accepting: Sequence[str]) -> bool:
+        """Whether the parties ``accepting`` pass the scenario's agreement rule."""
+        if self.unanimity:
+            return len(set(accepting)) == len(self.names)
+        return self.rule.passes_names(accepting, self.names)
+
+    def rule_details(self, accepting: Sequence[str] | None) -> dict[str, Any]:
+        """Under a rule other than unanimity: the rule in words and, with an agreement, who
+        accepted it and who was left out (``{}`` under unanimity)."""
+        if self.unanimity:
+            return {}
+        out: dict[str, Any] = {"agreement_rule": self.rule.describe(self.names)}
+        if accepting is not None:
+            chosen = set(accepting)
+            out["accepted_by"] = [n for n in self.names if n in chosen]
+            out["left_out"] = [n for n in self.names if n not in chosen]
+        return out
 
     # -- who is who --------------------------------------------------------------------------
     def who(self, seat: Seat) -> tuple[str, str, str]:

@@ -2,7 +2,11 @@
 
 It learns an additive model of each party from that party's answers alone
 (:mod:`accord.mediators.party_model`) and proposes the package that maximises the
-**estimated Nash product** among the packages it estimates acceptable to every party.
+**estimated Nash product** among the packages it estimates acceptable to every party. Under an
+agreement rule other than unanimity (``view.rule``, :mod:`accord.agreement`) it aims at the
+packages it estimates pass the rule with the **widest support** (most parties accepting), and
+among those at the highest Nash product of the accepting parties' gains; a rejection counts
+against that party's support of the package only.
 Everything it knows is in the notebook the mechanism keeps, so several of them form a
 coalition simply by sharing it: each decides as the others would.
 """
@@ -10,10 +14,11 @@ coalition simply by sharing it: each decides as the others would.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from accord.agreement import AgreementRule
 from accord.mechanisms.caucus import (
     MAX_PACKAGES,
     Answer,
@@ -45,6 +50,9 @@ ENUMERATE = 1_000_000
 STARTS = 8
 
 
+Score = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
 def _score(u: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Product of estimated gains where every gain is >= 0; below -1 (by the shortfall)
     elsewhere, so that any estimated-acceptable package beats every other."""
@@ -53,13 +61,39 @@ def _score(u: np.ndarray, r: np.ndarray) -> np.ndarray:
     return np.where(ok, np.prod(np.maximum(g, 0.0), axis=1), np.minimum(g, 0.0).sum(axis=1) - 1)
 
 
+def rule_score(rule: AgreementRule, names: Sequence[str]) -> Score:
+    """The score under an agreement rule: a package estimated to pass scores its support (how
+    many parties accept it) plus ``p / (1 + p)`` for the Nash product ``p`` of the accepting
+    parties' gains, so wider support wins first; one estimated not to pass scores below -1 by
+    its shortfall, as :func:`_score`."""
+
+    def score(u: np.ndarray, r: np.ndarray) -> np.ndarray:
+        g = u - r
+        accept = g >= 0
+        ok = rule.passes(accept, names)
+        product = np.prod(np.where(accept, g, 1.0), axis=1)
+        shortfall = np.minimum(np.nan_to_num(g, neginf=-1e9), 0.0).sum(axis=1) - 1
+        return np.where(ok, accept.sum(axis=1) + product / (1.0 + product), shortfall)
+
+    return score
+
+
 def _enumerated(
-    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: Mapping[int, int]
+    space: OutcomeSpace,
+    ests: Sequence[Estimate],
+    excluded: set[int],
+    locked: Mapping[int, int],
+    scoring: Score = _score,
+    rejected: Mapping[int, Sequence[int]] | None = None,
 ) -> int:
     r = np.array([e.reservation for e in ests])
     best, best_at = -np.inf, 0
     for start, digits in space.chunks(1 << 16):
-        score = _score(np.stack([e.evaluate(digits) for e in ests], axis=1), r)
+        u = np.stack([e.evaluate(digits) for e in ests], axis=1)
+        for x, who in (rejected or {}).items():
+            if start <= x < start + len(digits):
+                u[x - start, list(who)] = -np.inf  # they said no: not among its supporters
+        score = scoring(u, r)
         for issue, value in locked.items():
             score[digits[:, issue] != value] = -np.inf
         for x in excluded:
@@ -77,16 +111,17 @@ def _climb(
     offset: np.ndarray,
     d: list[int],
     locked: Mapping[int, int],
+    scoring: Score = _score,
 ) -> float:
     """Issue-by-issue ascent of the estimated Nash score from digits ``d`` (changed in place)."""
     total = offset + sum(t[v] for t, v in zip(tables, d, strict=True))
-    current = float(_score(total[None, :], r)[0])
+    current = float(scoring(total[None, :], r)[0])
     for _ in range(100):
         moved = False
         for i, t in enumerate(tables):
             if i in locked:
                 continue
-            score = _score(total - t[d[i]] + t, r)
+            score = scoring(total - t[d[i]] + t, r)
             j = int(np.argmax(score))
             if score[j] > current + 1e-12:
                 total, current, d[i], moved = total - t[d[i]] + t[j], float(score[j]), j, True
@@ -96,7 +131,11 @@ def _climb(
 
 
 def _searched(
-    space: OutcomeSpace, ests: Sequence[Estimate], excluded: set[int], locked: Mapping[int, int]
+    space: OutcomeSpace,
+    ests: Sequence[Estimate],
+    excluded: set[int],
+    locked: Mapping[int, int],
+    scoring: Score = _score,
 ) -> int:
     tables = [np.stack([e.tables[i] for e in ests], axis=1) for i in range(len(space.issues))]
     r = np.array([e.reservation for e in ests])
@@ -108,7 +147,7 @@ def _searched(
     for d in starts:
         for issue, value in locked.items():
             d[issue] = value
-        score = _climb(tables, r, offset, d, locked)
+        score = _climb(tables, r, offset, d, locked, scoring)
         at = space.to_index(d)
         if at not in excluded and score > best:
             best, best_at = score, at
@@ -129,6 +168,34 @@ def estimated_nash(
     if space.is_indexable and size <= ENUMERATE:
         return _enumerated(space, ests, excluded, locked)
     return _searched(space, ests, excluded, locked)
+
+
+def estimated_widest(
+    space: OutcomeSpace,
+    ests: Sequence[Estimate],
+    rule: AgreementRule,
+    names: Sequence[str],
+    rejected: Mapping[int, Sequence[int]],
+    locked: Mapping[int, int] | None = None,
+) -> int:
+    """Under an agreement rule: the package estimated to pass with the widest support, then
+    the highest Nash product of its supporters' gains (:func:`rule_score`); ``rejected`` maps a
+    package to the parties (positions) that rejected it, who do not support it. Exhaustive up to
+    :data:`ENUMERATE` outcomes; beyond, an issue-by-issue ascent that skips packages whose
+    rejections leave them short of the rule."""
+    scoring = rule_score(rule, names)
+    size = space.size or 0
+    locked = locked or {}
+    if space.is_indexable and size <= ENUMERATE:
+        return _enumerated(space, ests, set(), locked, scoring, rejected)
+    r = np.array([e.reservation for e in ests])
+    excluded = set()
+    for x, who in rejected.items():
+        u = np.stack([e.evaluate(np.array([space.from_index(x)])) for e in ests], axis=1)
+        u[0, list(who)] = -np.inf
+        if scoring(u, r)[0] < 0:
+            excluded.add(x)
+    return _searched(space, ests, excluded, locked, scoring)
 
 
 @register_mediator("caucus", protocols=(CAUCUS,))
@@ -174,19 +241,32 @@ class ModelMediator:
         candidate = self._candidate(view)
         if self._evidence(view, party).votes.get(candidate):
             return None  # already accepted: the others must be asked
+        if not self._unanimity(view) and candidate in self._standing_rejections(view, party):
+            return None  # said no to it: it may pass without this party
         if not self._acceptable(view, candidate):
             self._waited = max(self._waited, view.round)
             return None  # nothing looks acceptable to all yet: wait for red lines to move
         return to_party(view, party, proposal(candidate), *view.parties)
 
+    def _unanimity(self, view: MediatorView) -> bool:
+        return view.rule.is_unanimity(view.parties)
+
     def _acceptable(self, view: MediatorView, package: int) -> bool:
-        """Whether every party's estimated utility of ``package`` meets its stated red line."""
+        """Whether every party's estimated utility of ``package`` meets its stated red line
+        (under another agreement rule: whether the parties estimated to accept it, less those
+        that rejected it, pass the rule)."""
         digits = np.array([view.space.from_index(package)], dtype=np.int64)
+        accepting = []
         for p in view.parties:
             est = self._estimate(view, p)
-            if float(est.evaluate(digits)[0]) < est.reservation - 1e-9:
+            ok = float(est.evaluate(digits)[0]) >= est.reservation - 1e-9
+            if ok and package in self._standing_rejections(view, p):
+                ok = False
+            if not ok and self._unanimity(view):
                 return False
-        return True
+            if ok:
+                accepting.append(p)
+        return view.rule.passes_names(accepting, view.parties)
 
     def _standing_rejections(self, view: MediatorView, party: str) -> set[int]:
         """Packages ``party`` rejected since it last stated its red line (a party whose red
@@ -224,9 +304,18 @@ class ModelMediator:
         """The estimated Nash package, excluding every rejected proposal (memoised)."""
         key = tuple(len(view.notebook.of(p)) for p in view.parties)
         if key not in self._candidates:
-            excluded = {x for p in view.parties for x in self._standing_rejections(view, p)}
             ests = [self._estimate(view, p) for p in view.parties]
-            self._candidates[key] = estimated_nash(view.space, ests, excluded, view.locked)
+            if self._unanimity(view):
+                excluded = {x for p in view.parties for x in self._standing_rejections(view, p)}
+                self._candidates[key] = estimated_nash(view.space, ests, excluded, view.locked)
+            else:
+                rejected: dict[int, list[int]] = {}
+                for i, p in enumerate(view.parties):
+                    for x in self._standing_rejections(view, p):
+                        rejected.setdefault(x, []).append(i)
+                self._candidates[key] = estimated_widest(
+                    view.space, ests, view.rule, view.parties, rejected, view.locked
+                )
         return self._candidates[key]
 
     def _evidence(self, view: MediatorView, party: str) -> Evidence:

@@ -193,6 +193,7 @@ def test_a_mediator_never_receives_a_utility(rect):
         "round",
         "rounds",
         "rng",
+        "rule",  # the public agreement rule: parties and counts, no preference
         "space",
         "text",
         "time",

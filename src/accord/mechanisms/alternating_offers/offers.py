@@ -4,9 +4,11 @@ alternating offers (Aydoğan et al. 2017).
 Parties act in turn, starting with the first mover (option ``first``, a party index). The first
 acts by proposing; each next party either accepts the standing offer, rejects it and makes a
 counter-offer (which becomes the standing offer), or ends the negotiation. An offer passes when
-every other party has accepted it in a row. One **round** is one action of each party. The
-negotiation ends at agreement, when a party walks away or fails, or at the deadline (rounds
-and/or wall time).
+every other party has accepted it in a row — or, under a scenario agreement rule other than
+unanimity (:mod:`accord.agreement`), as soon as its proposer and the parties that accepted it in
+a row pass the rule (``details`` then say who accepted and who was left out). One **round** is
+one action of each party. The negotiation ends at agreement, when a party walks away or fails,
+or at the deadline (rounds and/or wall time).
 
 Trace: ``offer``, ``accept``, ``reject``, ``end`` by the acting party; ``agreement``,
 ``timeout`` or ``failure`` at the end.
@@ -42,6 +44,13 @@ class OffersSession(Session):
             raise ProtocolError(f"first mover {first} is not a party index")
         self.agents = agents
         self.first = first
+        #: under a rule other than unanimity: passing[p][k] says whether an offer of party p
+        #: accepted by the k parties after it in turn passes
+        self.passing: list[list[bool]] | None = None
+        if not self.unanimity:
+            order = [[self.names[(p + j) % n] for j in range(n)] for p in range(n)]
+            self.passing = [[self.passes(row[: k + 1]) for k in range(n)] for row in order]
+        self.accepting: list[str] | None = None
         self.history: list[OfferRecord] = []
         prefs = [own_preferences(scenario, i) for i in range(n)]
         self.own = list(prefs)
@@ -60,7 +69,7 @@ class OffersSession(Session):
         except ParticipantFailure as error:
             failure = self.record_failure(error)
             rnd = self.clock.round
-        return self.result(agreement, reason, rnd, failure)
+        return self.result(agreement, reason, rnd, failure, self.rule_details(self.accepting))
 
     def loop(self) -> tuple[int | None, str, int]:
         # The hot path, with local names. It inlines Session.call (the guarded call: an
@@ -84,6 +93,7 @@ class OffersSession(Session):
         proposer = first
         accepts = 0
         turn = 0
+        passing = self.passing
         while True:
             rnd = turn // n
             if rounds is not None and rnd >= rounds:
@@ -109,8 +119,10 @@ class OffersSession(Session):
                 if answer is accept:
                     event((rnd, started - t0, names[i], "accept", current, "", None))
                     accepts += 1
-                    if accepts == n - 1:
+                    if accepts == n - 1 or (passing is not None and passing[proposer][accepts]):
                         event((rnd, started - t0, None, "agreement", current, "", None))
+                        if passing is not None:
+                            self.accepting = [names[(proposer + j) % n] for j in range(accepts + 1)]
                         return current, "agreement", rnd + 1
                     turn += 1
                     continue

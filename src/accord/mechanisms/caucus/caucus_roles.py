@@ -22,6 +22,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from accord.agreement import UNANIMITY, AgreementRule
 from accord.mechanisms.caucus.messages import Answer, Exchange, Message, Query
 from accord.mechanisms.own import OwnUtility, ReadOnlyList
 from accord.mechanisms.session import Clock
@@ -54,7 +55,8 @@ class MediatorView:
     one generator for every party would let one party's answers steer another's questions.
     ``locked`` maps issue positions to the value index every proposal must keep (issues
     settled in an earlier phase, or left for a later one). ``rng`` is the mediator's own
-    generator (seed layout of :mod:`accord.mechanisms.session`).
+    generator (seed layout of :mod:`accord.mechanisms.session`). ``rule`` is the scenario's
+    (public) agreement rule: which sets of accepting parties pass a package.
     """
 
     __slots__ = (
@@ -67,6 +69,7 @@ class MediatorView:
         "notebook",
         "parties",
         "rng",
+        "rule",
         "space",
     )
 
@@ -82,8 +85,10 @@ class MediatorView:
         seeds: Mapping[str, int],
         locked: Mapping[int, int],
         rng: np.random.Generator,
+        rule: AgreementRule = UNANIMITY,
     ):
         self.name = name
+        self.rule = rule
         self.coalition = coalition
         self.space = space
         self.parties = parties

@@ -5,7 +5,10 @@ turn, privately (a *caucus*): it sends queries (:mod:`accord.mechanisms.caucus.m
 or rank a few packages, name the top issue, state a red line, consider a proposal) and the
 party answers. Every answered query counts against the party's **disclosure budget** (option
 ``budget``). The run ends when every party has accepted the same proposal (the agreement), when
-a mediator or party fails, when no party has budget left, or after the last round.
+a mediator or party fails, when no party has budget left, or after the last round. Under a
+scenario agreement rule other than unanimity (:mod:`accord.agreement`) a proposal is the
+agreement once every party that can still answer has voted on it and those that accepted pass
+the rule; ``details`` then say who accepted it and who was left out.
 
 A coalition of mediators shares one channel: the notebook of every exchange, and the rounds
 (member ``r mod m`` leads round ``r``). When a scenario names its mediators and the run has as
@@ -135,6 +138,7 @@ class CaucusSession(Session):
         self.exchanges: dict[str, list[Exchange]] = {n: [] for n in self.names}
         self.disclosed = {n: Disclosed() for n in self.names}
         self.votes: dict[int, dict[str, bool]] = {}
+        self.accepting: list[str] | None = None  # who accepted the agreement (under a rule)
         self.proposals = 0
         self.inboxes: list[list[Message]] = [[] for _ in self.names]
         self.outboxes: list[list[Message]] = [[] for _ in self.names]
@@ -154,6 +158,7 @@ class CaucusSession(Session):
                 seeds,
                 self.locked,
                 self.seeds.mediator(j),
+                scenario.rule,
             )
             for j, name in enumerate(self.mediator_names)
         ]
@@ -247,7 +252,15 @@ class CaucusSession(Session):
         self.proposals += 1
         votes = self.votes.setdefault(package, {})
         votes[name] = bool(answer.accept) and not answer.refused
-        return package if all(votes.get(n, False) for n in self.names) else None
+        if self.unanimity:
+            return package if all(votes.get(n, False) for n in self.names) else None
+        if any(n not in votes and self.budget[n] > 0 for n in self.names):
+            return None  # a party that can still answer has not been asked yet
+        accepting = [n for n in self.names if votes.get(n, False)]
+        if not self.passes(accepting):
+            return None
+        self.accepting = accepting
+        return package
 
     def caucus(self, m: int, p: int) -> int | None:
         name = self.names[p]
@@ -326,6 +339,7 @@ class CaucusSession(Session):
             "budget": budget,
             "budget_used": {n: asked[n] / budget for n in self.names},
             "coalition": list(self.mediator_names),
+            **self.rule_details(self.accepting),
         }
         if self.applied:
             details["events"] = [e.name for e in self.timeline.events if e.name in self.applied]

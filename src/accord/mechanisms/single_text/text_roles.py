@@ -19,6 +19,7 @@ from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
+from accord.agreement import UNANIMITY, AgreementRule
 from accord.mechanisms.own import OwnUtility, ReadOnlyList
 from accord.mechanisms.session import Clock
 from accord.outcomes.space import OutcomeSpace
@@ -72,10 +73,11 @@ class MediatorView(_TimedView):
     """The read-only view a mediator gets: space structure, the text, proposals and votes.
 
     ``votes`` are the votes on the latest proposal, one per party in ``parties`` order
-    (``True`` = accept). ``history`` lists every round so far (read-only).
+    (``True`` = accept). ``history`` lists every round so far (read-only). ``rule`` is the
+    scenario's (public) agreement rule.
     """
 
-    __slots__ = ("_history", "_state", "space")
+    __slots__ = ("_history", "_state", "rule", "space")
 
     def __init__(
         self,
@@ -84,9 +86,11 @@ class MediatorView(_TimedView):
         clock: Clock,
         rng: np.random.Generator,
         state: TextState,
+        rule: AgreementRule = UNANIMITY,
     ):
         super().__init__(parties, clock, rng)
         self.space = space
+        self.rule = rule
         self._state = state
         self._history = ReadOnlyList(state.history)
 
@@ -131,10 +135,10 @@ class SingleTextMediator(Protocol):
     """What single-text mediation needs from a mediator.
 
     ``propose`` returns a new candidate text (an outcome index), normally a change of
-    ``view.text``. After the parties vote, ``observe`` is told whether every party accepted (the
-    votes themselves are in ``view.votes``); it returns whether the mediator adopts the proposal
-    **without** unanimity (a plain single-text mediator returns ``False``; a unanimous
-    acceptance always moves the text).
+    ``view.text``. After the parties vote, ``observe`` is told whether the votes pass the
+    agreement rule (``view.rule``: by default every party must accept; the votes themselves are
+    in ``view.votes``); it returns whether the mediator adopts the proposal although they do not
+    (a plain single-text mediator returns ``False``; votes that pass always move the text).
     """
 
     def start(self, view: MediatorView) -> None: ...

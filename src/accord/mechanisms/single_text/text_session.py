@@ -1,18 +1,20 @@
 """Single-text mediation (Raiffa's single negotiating text; Klein et al. 2003).
 
 A mediator holds one text (an outcome). Each **round** it proposes a change; every party votes
-on replacing the text by the proposal; the text moves when every party accepts. A mediator may
-also adopt a proposal without unanimity (the annealing mediator of Klein, Faratin, Sayama &
+on replacing the text by the proposal; the text moves when the votes pass the scenario's
+agreement rule (:mod:`accord.agreement`; by default every party must accept). A mediator may
+also adopt a proposal the votes do not pass (the annealing mediator of Klein, Faratin, Sayama &
 Bar-Yam does, with a probability that falls as it cools); the trace says when it did. After the
-last round the text is the agreement if every party's utility of it is at least its reservation
-value, and there is no agreement otherwise.
+last round the text is the agreement if the parties whose utility of it is at least their
+reservation value pass the rule, and there is no agreement otherwise; under a rule other than
+unanimity ``details`` say who accepted it and who was left out.
 
 The mediator sees the space's structure, the text, its proposals and the votes, never a
 utility (:class:`~accord.mechanisms.single_text.text_roles.MediatorView`); a voter sees only its
 own preferences (:class:`~accord.mechanisms.single_text.text_roles.VoterView`). A mediator or
 voter that raises, answers illegally or is too slow ends the run as a recorded failure. The
-initial text (option ``initial``, default a uniformly random outcome) is the mechanism's draw of
-the seed layout (:mod:`accord.mechanisms.session`).
+initial text (option ``initial``, default the scenario's opening text, else a uniformly random
+outcome, the mechanism's draw of the seed layout: :mod:`accord.mechanisms.session`).
 
 Trace: a ``proposal`` by the mediator (to every party: no ``recipient``); each party's ``vote``
 on it (note ``accept`` or ``reject``, ``recipient`` = the mediator); an ``event`` when the text
@@ -70,18 +72,23 @@ class TextSession(Session):
         self.own = list(own)
         space = scenario.space
         if initial is None:
+            initial = scenario.opening_index
+        if initial is None:
             digits = space.sample(np.random.default_rng(self.seeds.mechanism()), 1)[0]
             initial = space.to_index(digits)
         elif not 0 <= int(initial) < self.size:
             raise ProtocolError(f"initial text {initial!r} is not an outcome index")
         self.initial = int(initial)
         self.state = TextState(self.initial)
-        self.mview = MediatorView(space, self.names, self.clock, self.seeds.mediator(0), self.state)
+        self.mview = MediatorView(
+            space, self.names, self.clock, self.seeds.mediator(0), self.state, scenario.rule
+        )
         self.vviews = [
             VoterView(own[i], self.names, self.clock, self.seeds.party(i))
             for i in range(len(self.names))
         ]
         self.proposals = self.unanimous = self.adopted = 0
+        self.accepting: list[str] | None = None  # who accepts the agreement (set at the end)
         self.accepts = [0] * len(self.names)
 
     @property
@@ -131,20 +138,22 @@ class TextSession(Session):
         self.decide(proposal, tuple(votes))
 
     def decide(self, proposal: int, votes: tuple[bool, ...]) -> None:
-        unanimous = all(votes)
+        passed = self.passes([n for n, v in zip(self.names, votes, strict=True) if v])
         rnd = self.clock.round
         history = self.state.history
         history.append(ProposalRecord(rnd, proposal, votes, False))
-        adopt = self.call(_MEDIATOR, "observe", self.mediator.observe, self.mview, unanimous)
+        adopt = self.call(_MEDIATOR, "observe", self.mediator.observe, self.mview, passed)
         if adopt is not None and not isinstance(adopt, bool | np.bool_):
             raise self.failure(_MEDIATOR, f"illegal answer {adopt!r} from observe: not a bool")
-        if not (unanimous or bool(adopt)):
+        if not (passed or bool(adopt)):
             return
         history[-1] = ProposalRecord(rnd, proposal, votes, True)
         self.state.text = proposal
-        if unanimous:
+        if passed:
             self.unanimous += 1
-            self.record(None, "event", proposal, "text moved")
+            rejected = len(votes) - sum(votes)
+            note = "text moved" + (f" ({rejected} of {len(votes)} rejected)" if rejected else "")
+            self.record(None, "event", proposal, note)
         else:
             self.adopted += 1
             rejected = len(votes) - sum(votes)
@@ -152,14 +161,19 @@ class TextSession(Session):
             self.record(self.mediator_name, "event", proposal, note)
 
     def close(self) -> tuple[int | None, str]:
-        """Agreement iff every party values the final text at least at its reservation value."""
+        """Agreement iff the parties that value the final text at least at their reservation
+        value pass the agreement rule (by default: every party)."""
         text = self.state.text
         below = [own.name for own in self.own if own.utility(text) < own.reservation]
-        if below:
+        accepting = [n for n in self.names if n not in below]
+        if not self.passes(accepting):
             note = f"final text below the reservation value of {', '.join(below)}"
+            if not self.unanimity:
+                note += f" (the rule needs {self.rule.describe(self.names)})"
             self.record(None, "end", text, note)
             return None, f"no agreement: {note}"
         self.record(None, "agreement", text)
+        self.accepting = accepting
         return text, "agreement"
 
     def details(self) -> dict[str, Any]:
@@ -171,6 +185,7 @@ class TextSession(Session):
             "accepted": self.unanimous,
             "adopted_without_unanimity": self.adopted,
             "accepts_by_party": dict(zip(self.names, self.accepts, strict=True)),
+            **self.rule_details(self.accepting),
         }
 
 
