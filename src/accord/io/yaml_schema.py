@@ -48,7 +48,9 @@ from accord.io.numbers import MAX_ISSUE_VALUES, MAX_MAGNITUDE, MAX_RESERVATION
 
 FORMAT_VERSION = 1
 
-ScalarValue = Annotated[str | int | float, Field(union_mode="left_to_right")]
+#: An issue value as written; YAML booleans (``yes``, ``no``, ``true``…) stay booleans, so that the
+#: reader can refuse them with a hint to quote them instead of reading them as 1 and 0.
+ScalarValue = Annotated[StrictBool | str | int | float, Field(union_mode="left_to_right")]
 
 
 #: A number of a utility model: finite and at most ``MAX_MAGNITUDE`` in size (larger ones
