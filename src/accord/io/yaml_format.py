@@ -252,7 +252,9 @@ def _value_function(issue: str, spec: ValueSpec, rules: dict[str, dict[Any, Any]
         return timeline_yaml.clause_value(issue, spec.clause, rules)
     if spec.table is not None:
         if any(isinstance(k, bool) for k in spec.table):
-            raise ScenarioError(f"table of issue {issue!r}: write yes/no/true/false values in quotes")
+            raise ScenarioError(
+                f"table of issue {issue!r}: write yes/no/true/false values in quotes"
+            )
         return TableValue(dict(spec.table))
     if spec.linear is not None:
         return AffineValue(spec.linear.slope, spec.linear.offset, spec.linear.clip)

@@ -17,7 +17,8 @@ parties:
   - name: a
     utility: {{type: linear-additive, weights: {{x: 1}}, values: {{x: {{table: {table}}}}}}}
   - name: b
-    utility: {{type: linear-additive, weights: {{x: 1}}, values: {{x: {{table: {{"yes": 0, "no": 1}}}}}}}}
+    utility:
+      {{type: linear-additive, weights: {{x: 1}}, values: {{x: {{table: {{"yes": 0, "no": 1}}}}}}}}
 """
 
 
