@@ -22,6 +22,10 @@ Also accord-only rows: 1e7, exact additive 10^20 ... 10^50, and every ANAC 2014 
 of ``../shared/scenarios`` (folders with a reference ``pareto.xml``). Then ``compare_negmas.py``
 checks agreement on corpus domains. Results go to ``benchmarks/RESULTS.md`` (and stdout).
 
+Consensus section (``--only consensus``): ``consensus.py`` in a child process, accord alone —
+caucus mediation on the six scorable games, share of deals passing each game's agreement rule,
+beside the study's published pass rates (skipped without ``../shared/scenarios/scorable-games``).
+
     .venv/bin/python benchmarks/run.py [--quick] [--reps 3] [--skip-negmas] [--skip-corpus] ...
     .venv/bin/python benchmarks/run.py --only sao [--sao-procs 3] [--sao-reps 10]
     .venv/bin/python benchmarks/run.py --only tournament [--quick] [--tournament-procs 3]
@@ -42,6 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import consensus
 import generate
 import numpy as np
 import report
@@ -171,12 +176,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--corpus-timeout", type=float, default=120.0)
     ap.add_argument(
         "--only",
-        choices=("all", "analysis", "sao", "tournament"),
+        choices=("all", "analysis", "sao", "tournament", "consensus"),
         default="all",
         help="run one section; the others keep their previous results from out/results.json",
     )
     ap.add_argument("--skip-sao", action="store_true", help="same as --only analysis")
     ap.add_argument("--skip-tournament", action="store_true", help="all sections but this one")
+    ap.add_argument("--skip-consensus", action="store_true", help="no consensus section")
+    ap.add_argument("--consensus-seeds", type=int, default=20, help="seeds per game and setting")
     ap.add_argument(
         "--tournament-procs",
         type=int,
@@ -618,6 +625,17 @@ def bench_tournament(a: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def bench_consensus(a: argparse.Namespace) -> dict[str, Any]:
+    """``consensus.py`` in a fresh process (progress on stderr); its JSON line."""
+    cmd = [str(ACCORD_PY), str(HERE / "consensus.py"), "--seeds", str(a.consensus_seeds), "--json"]
+    log(f"consensus: {' '.join(cmd[1:])}")
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=ENV)
+    if p.returncode != 0:
+        return {"skipped": f"consensus.py exited with {p.returncode}"}
+    res: dict[str, Any] = json.loads(p.stdout.strip().splitlines()[-1])
+    return res
+
+
 def previous() -> dict[str, Any]:
     path = OUT / "results.json"
     if not path.exists():
@@ -635,7 +653,7 @@ def previous() -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     a = parse_args(argv)
     t_start = time.perf_counter()
-    negmas_version = None if a.skip_negmas else ensure_negmas()
+    negmas_version = None if a.skip_negmas or a.only == "consensus" else ensure_negmas()
     data = previous()  # a section that is not run keeps its previous results
     if a.only in ("all", "analysis"):
         for key in report.ANALYSIS_KEYS:
@@ -666,9 +684,15 @@ def main(argv: list[str] | None = None) -> int:
     if a.only == "tournament" or (a.only == "all" and not a.skip_tournament):
         data["tournament"] = bench_tournament(a)
         data["tournament"]["negmas_version"] = negmas_version
+    if a.only == "consensus" or (a.only == "all" and not a.skip_consensus):
+        data["consensus"] = bench_consensus(a)
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(data, indent=1, default=str))
-    text = report.render(data)
+    text = (
+        report.render(data).rstrip("\n")
+        + "\n\n"
+        + "\n".join(consensus.section(data.get("consensus")))
+    )
     output = Path(a.output)
     if output.exists():  # notes written by hand below the marker survive a rerun
         kept = output.read_text().partition(KEPT)[2]
