@@ -1,6 +1,7 @@
 """Exact, fast analysis of scenarios: Pareto frontiers, bargaining solutions, ZOPA, opposition.
 
-``analyze(scenario)`` picks the method; ``analyze_timeline(scenario)`` analyses the start and
+``analyze(scenario)`` picks the method (and, under an agreement rule, adds the consensus block:
+:mod:`accord.analysis.consensus`); ``analyze_timeline(scenario)`` analyses the start and
 the snapshot after each event once; the pure functions work on utility arrays.
 """
 
@@ -15,6 +16,7 @@ from accord.analysis.bargaining import (
     utilitarian,
     zopa_count,
 )
+from accord.analysis.consensus import Consensus, Package, PartyStanding
 from accord.analysis.enumeration import utility_chunks
 from accord.analysis.minkowski import MinkowskiFrontier, minkowski_frontier
 from accord.analysis.nonlinear import NonlinearFrontier, hyperrectangle_frontier
@@ -30,8 +32,11 @@ from accord.analysis.timeline import Snapshot, TimelineAnalysis, analyze_timelin
 
 __all__ = [
     "Analysis",
+    "Consensus",
     "MinkowskiFrontier",
     "NonlinearFrontier",
+    "Package",
+    "PartyStanding",
     "Snapshot",
     "Solution",
     "TimelineAnalysis",

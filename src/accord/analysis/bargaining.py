@@ -93,10 +93,11 @@ def individually_rational(points: np.ndarray, reservations: np.ndarray | None) -
     return np.asarray((pts >= r).all(axis=1))
 
 
-def _argbest(
+def argbest(
     score: np.ndarray, pts: np.ndarray, candidates: np.ndarray, tie: float = _TIE
 ) -> int | None:
-    """Index (into pts) of the best score among candidates; ties -> lexicographically largest."""
+    """Index (into pts) of the best score among candidates; ties (within ``tie``, relative)
+    -> lexicographically largest utilities. The tie rule of every solution in accord."""
     if candidates.size == 0:
         return None
     s = score[candidates]
@@ -122,7 +123,7 @@ def _solve(
         return None
     score = np.full(pts.shape[0], -np.inf)
     score[ir] = objective(pts[ir], r)
-    return _argbest(score, pts, ir)
+    return argbest(score, pts, ir)
 
 
 def ideal_point(points: np.ndarray, reservations: np.ndarray | None) -> np.ndarray | None:
@@ -186,10 +187,10 @@ def opposition(
         return None
     if convention == "geniusweb":
         score = -(pts.max(axis=1) - pts.min(axis=1))
-        idx = _argbest(score, pts, np.arange(pts.shape[0]))
+        idx = argbest(score, pts, np.arange(pts.shape[0]))
     elif convention == "negolog":
         # NegoLog compares float sums exactly (first maximum in descending party-1 order)
-        idx = _argbest(pts[:, 0] + pts[:, 1:].sum(axis=1), pts, np.arange(pts.shape[0]), 0.0)
+        idx = argbest(pts[:, 0] + pts[:, 1:].sum(axis=1), pts, np.arange(pts.shape[0]), 0.0)
     else:
         raise AccordError(f"unknown opposition convention {convention!r}")
     if idx is None:

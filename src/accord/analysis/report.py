@@ -10,6 +10,11 @@ The method is chosen from the scenario's structure and recorded in ``Analysis.me
 ``sampling``      anything else too large: frontier of uniformly sampled outcomes (approximate)
 
 Continuous (real) issues are discretised at evenly spaced points first, and a warning says so.
+
+Under the scenario's agreement rule, ``passing_outcomes`` counts the outcomes whose accepting
+parties (``u_i >= r_i``) pass it, when the space is enumerated; when the rule is not unanimity,
+``consensus`` adds who is pivotal, who can block and the solutions among passing outcomes
+(:mod:`accord.analysis.consensus`; the same streamed chunks, no second pass).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from accord.analysis import bargaining as bs
+from accord.analysis.consensus import MAX_PARTIES, Consensus, ConsensusTally, acceptance
 from accord.analysis.enumeration import utility_chunks
 from accord.analysis.minkowski import minkowski_frontier
 from accord.analysis.nonlinear import hyperrectangle_frontier
@@ -92,6 +98,10 @@ class Analysis:
     opposition: float | None
     warnings: tuple[str, ...]
     timings: Timings = field(default_factory=lambda: Timings(None, 0.0, 0.0, 0.0))
+    agreement_rule: dict[str, Any] = field(default_factory=dict)
+    agreement_rule_text: str = ""
+    passing_outcomes: int | None = None
+    consensus: Consensus | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-able summary (no NaN or infinities: those become ``None``)."""
@@ -115,6 +125,10 @@ class Analysis:
             "egalitarian": sol(self.egalitarian),
             "utilitarian": sol(self.utilitarian),
             "zopa_outcomes": self.zopa_outcomes,
+            "agreement_rule": dict(self.agreement_rule),
+            "agreement_rule_text": self.agreement_rule_text,
+            "passing_outcomes": self.passing_outcomes,
+            "consensus": None if self.consensus is None else self.consensus.to_dict(),
             "opposition": None if self.opposition is None else _num(self.opposition),
             "warnings": list(self.warnings),
             "timings": self.timings.to_dict(),
@@ -131,6 +145,8 @@ class _Frontier:
     t_utilities: float
     t_frontier: float
     warnings: tuple[str, ...] = ()
+    passing: int | None = None
+    tally: ConsensusTally | None = None
 
 
 def _enumerate(scenario: Scenario, chunk: int) -> _Frontier:
@@ -139,11 +155,24 @@ def _enumerate(scenario: Scenario, chunk: int) -> _Frontier:
     front = np.empty((0, len(scenario.parties)))
     zopa, t_u, t_f = 0, 0.0, 0.0
     keep_values = _additive_keep(scenario)
+    names = scenario.party_names
+    unanimity, coded = scenario.rule.is_unanimity(names), len(names) <= MAX_PARTIES
+    # under unanimity only the passing (= individually rational) outcomes are counted
+    tally = ConsensusTally(scenario.rule, names, r) if coded and not unanimity else None
+    passing, everyone = 0, (1 << len(names)) - 1
     t0 = time.perf_counter()
     for start, utils in utility_chunks(scenario, chunk):
         t1 = time.perf_counter()
         t_u += t1 - t0
-        zopa += bs.zopa_count(utils, r)
+        if coded:
+            codes, strict = acceptance(utils, r)
+            zopa += strict
+            passing += int(np.count_nonzero(codes == everyone))
+            if tally is not None:
+                tally.add(start, utils, codes)
+        else:
+            zopa += bs.zopa_count(utils, r)
+            passing += int(np.count_nonzero((utils >= r).all(axis=1)))
         local = np.arange(utils.shape[0], dtype=np.int64)
         mask = outcome_keep(keep_values, scenario.space.radices, start, utils.shape[0])
         if mask is not None:
@@ -160,7 +189,8 @@ def _enumerate(scenario: Scenario, chunk: int) -> _Frontier:
         t0 = time.perf_counter()
         t_f += t0 - t1
     digits = scenario.space.digits(front_idx)
-    return _Frontier(front, digits, True, "enumeration", zopa, t_u, t_f)
+    counted = passing if unanimity else None
+    return _Frontier(front, digits, True, "enumeration", zopa, t_u, t_f, (), counted, tally)
 
 
 def _additive_keep(scenario: Scenario) -> list[np.ndarray]:
@@ -295,7 +325,16 @@ def analyze(
     warnings.extend(fr.warnings)
     t0 = time.perf_counter()
     sols, opp = _solutions(work, fr.utilities, fr.digits, warnings)
+    consensus = None if fr.tally is None else fr.tally.finish(work.space, fr.utilities, fr.digits)
     t_sol = time.perf_counter() - t0
+    party_names = scenario.party_names
+    unanimity = scenario.rule.is_unanimity(party_names)
+    passing = fr.passing if consensus is None else consensus.passing_outcomes
+    if passing is None and not unanimity:
+        why = "the space is too large to enumerate"
+        if fr.method == "enumeration":
+            why = f"more than {MAX_PARTIES} parties"
+        warnings.append(f"outcomes passing the agreement rule not counted: {why}")
     return Analysis(
         scenario=scenario.name,
         parties=scenario.party_names,
@@ -314,4 +353,8 @@ def analyze(
         opposition=opp,
         warnings=tuple(warnings),
         timings=Timings(scenario.load_seconds, fr.t_utilities, fr.t_frontier, t_sol),
+        agreement_rule=scenario.rule.to_dict(),
+        agreement_rule_text=scenario.rule.describe(party_names),
+        passing_outcomes=passing,
+        consensus=consensus,
     )

@@ -74,6 +74,8 @@ def render_analysis(console: Console, data: dict[str, Any]) -> None:
         console.print(table)
     if missing:
         console.print(f"no individually rational outcome, so no {', '.join(missing)} solution")
+    if data.get("agreement_rule"):
+        render_consensus(console, data)
     for w in data.get("warnings", []):
         console.print(
             f"warning: {w}", style="yellow", markup=False, highlight=False, soft_wrap=True
@@ -82,6 +84,54 @@ def render_analysis(console: Console, data: dict[str, Any]) -> None:
     parts = [f"{k} {v * 1000:.1f} ms" for k, v in t.items() if isinstance(v, int | float)]
     if parts:
         console.print("timings: " + ", ".join(parts), style="dim")
+
+
+def render_consensus(console: Console, data: dict[str, Any]) -> None:
+    """The agreement rule and, when computed, the ``consensus`` block of ``Analysis.to_dict()``."""
+    console.print(
+        f"[bold]Agreement rule[/]: {data.get('agreement_rule_text')}   "
+        f"passing: {_num(data.get('passing_outcomes'))} outcomes",
+        highlight=False,
+    )
+    cons = data.get("consensus")
+    if not cons:
+        return
+    table = Table(
+        title="Parties under the agreement rule",
+        title_justify="left",
+        caption="accepts: passing outcomes it accepts; best, worst: its utility of the passing "
+        "package best / worst for it",
+        caption_justify="left",
+    )
+    for h in ("party", "pivotal", "accepts", "best", "worst"):
+        table.add_column(h, no_wrap=True, justify="left" if h == "party" else "right")
+    for i, p in enumerate(cons["parties"]):
+        best, worst = p["best_passing"], p["worst_passing"]
+        table.add_row(
+            str(p["name"]),
+            "yes" if p["pivotal"] else "no",
+            _num(p["passing_accepted"]),
+            "—" if best is None else _num(best["utilities"][i]),
+            "—" if worst is None else _num(worst["utilities"][i]),
+        )
+    console.print(table)
+    blocking = cons.get("blocking_coalitions")
+    if blocking is not None:
+        text = "; ".join(" + ".join(c) if c else "nobody (nothing passes)" for c in blocking)
+        more = " (and more)" if cons.get("blocking_truncated") else ""
+        console.print(f"minimal blocking coalitions: {text}{more}", highlight=False)
+    best = cons.get("best")
+    if best is None:
+        console.print("no outcome passes the agreement rule")
+        return
+    left = ", ".join(best["left_out"]) or "nobody"
+    console.print(
+        f"best package (widest support, then Nash product of those accepting): accepted by "
+        f"{len(best['accepted_by'])} of {len(cons['parties'])}, left out: {left}",
+        highlight=False,
+    )
+    for issue, value in best["outcome"].items():
+        console.print(f"  {issue}: {value}", highlight=False, markup=False)
 
 
 def render_scenarios(console: Console, rows: list[dict[str, Any]]) -> None:

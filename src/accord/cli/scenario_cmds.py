@@ -35,7 +35,8 @@ def analyze(
         typer.Option("--at", help="Analyse the scenario as it is right after this event."),
     ] = None,
 ) -> None:
-    """Pareto frontier, bargaining solutions, ZOPA and opposition of a scenario."""
+    """Pareto frontier, bargaining solutions, ZOPA and opposition of a scenario (and, under an
+    agreement rule that is not unanimity, what passes, who is pivotal and who can block)."""
     import accord
 
     sc = accord.load(scenario, profiles=parse_parties(parties))

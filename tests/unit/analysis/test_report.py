@@ -10,6 +10,10 @@ from accord.preferences import AffineValue, LinearAdditive
 from accord.scenario import Party, Scenario
 
 KEYS = {
+    "agreement_rule",
+    "agreement_rule_text",
+    "passing_outcomes",
+    "consensus",
     "scenario",
     "parties",
     "issues",
