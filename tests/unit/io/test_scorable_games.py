@@ -354,6 +354,10 @@ def test_corpus_game_against_brute_force(game: str) -> None:
     assert int(accepts.all(axis=1).sum()) == zopa
     assert int(s.rule.passes(accepts, s.party_names).sum()) == passing
     assert (game, passing, zopa) == (game, *CORPUS_COUNTS[game])
+    # and what `accord analyze --json` reports
+    report = accord.analyze(s).to_dict()
+    assert (report["passing_outcomes"], report["zopa_outcomes"]) == (passing, zopa)
+    assert report["consensus"]["passing_outcomes"] == passing
 
 
 #: (passing, zopa) found by the brute force above.
