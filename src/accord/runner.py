@@ -310,7 +310,9 @@ def mediate(
     """Run a mediated negotiation (caucus or single text, as the mediators declare); the
     arguments are those of :func:`mediation`. ``phased=True`` (caucus) agrees the scenario's
     phases one after another. Each result's ``details`` add the Nash point's utilities (as the
-    scenario stands at the end) and the agreement's Euclidean distance to it; with
+    scenario stands at the end) and the agreement's Euclidean distance to it — under an
+    agreement rule other than unanimity also the best passing package's (``best_passing_…``,
+    :mod:`accord.analysis.consensus`); with
     ``repeat=K``, a list of K results with seeds ``seed … seed + K − 1``.
     """
     # mediation's own defaults, filled in once; the scenario is loaded once for the spec and
@@ -331,12 +333,15 @@ def mediate(
 def _with_nash(result: NegotiationResult, scenario: Scenario) -> NegotiationResult:
     from accord.analysis import analyze_timeline
 
-    solution = analyze_timeline(scenario).at(result.rounds).analysis.nash
-    nash = None if solution is None else [float(u) for u in solution.utilities]
+    analysis = analyze_timeline(scenario).at(result.rounds).analysis
     details = dict(result.details)
-    if nash is not None:
-        details["nash_utilities"] = nash
+    best = None if analysis.consensus is None else analysis.consensus.best
+    for key, point in (("nash", analysis.nash), ("best_passing", best)):
+        if point is None:
+            continue
+        utilities = [float(u) for u in point.utilities]
+        details[f"{key}_utilities"] = utilities
         if result.agreed:
-            gap = sum((a - b) ** 2 for a, b in zip(result.utilities, nash, strict=True))
-            details["distance_to_nash"] = float(gap**0.5)
+            gap = sum((a - b) ** 2 for a, b in zip(result.utilities, utilities, strict=True))
+            details[f"distance_to_{key}"] = float(gap**0.5)
     return replace(result, details=details)

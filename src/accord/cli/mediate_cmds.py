@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -157,6 +157,21 @@ def render_mediation(
         console.print(f"phase {ph['phase']!r}: rounds {ph['from_round']}–{last}, {verdict}")
     if "distance_to_nash" in result.details:
         console.print(f"distance to the Nash point: {result.details['distance_to_nash']:.4f}")
+    _render_rule(console, result.details)
+
+
+def _render_rule(console: Console, details: dict[str, Any]) -> None:
+    """Under an agreement rule other than unanimity: the rule, who accepted, who was left out
+    and the distance to the best passing package."""
+    if "agreement_rule" not in details:
+        return
+    console.print(f"agreement rule: {details['agreement_rule']}")
+    if "accepted_by" in details:
+        left = ", ".join(details["left_out"]) or "nobody"
+        console.print(f"accepted by {', '.join(details['accepted_by'])}; left out: {left}")
+    if "distance_to_best_passing" in details:
+        gap = details["distance_to_best_passing"]
+        console.print(f"distance to the best passing package: {gap:.4f}")
 
 
 def _render_proposals(

@@ -168,3 +168,14 @@ def test_adding_a_veto_never_enlarges_what_a_mediated_run_can_pass():
         plain = AgreementRule(at_least=k).passes(rows, names)
         vetoed = AgreementRule(at_least=k, veto=("b",)).passes(rows, names)
         assert not (vetoed & ~plain).any()
+
+
+def test_mediate_measures_the_deal_against_the_best_passing_package():
+    sc = accord.load("riverside-redevelopment")
+    res = accord.mediate(sc, parties=["pressured"] * len(sc.parties), seed=0)
+    best = accord.analyze(sc).consensus.best
+    assert res.details["best_passing_utilities"] == list(best.utilities)
+    gap = np.linalg.norm(np.array(res.utilities) - np.array(best.utilities))
+    assert res.details["distance_to_best_passing"] == pytest.approx(gap)
+    plain = accord.mediate(replace(sc, rule=AgreementRule()), seed=0)
+    assert "best_passing_utilities" not in plain.details
