@@ -43,7 +43,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -307,9 +307,11 @@ def fuzz(
     workers: int = 1,
     batch: int = 50,
     time_limit: float = ANALYSIS_SECONDS,
+    progress: Callable[[Tally], None] | None = None,
 ) -> Tally:
     """``n`` mutants of ``sources`` (files or scenario folders), probed ``workers`` at a time;
-    ``time_limit`` is the analysis's search budget (:data:`ANALYSIS_SECONDS`)."""
+    ``time_limit`` is the analysis's search budget (:data:`ANALYSIS_SECONDS`). ``progress``
+    is called with the running tally after each batch."""
     names = [str(s) for s in sources]
     if not names:
         from accord.errors import AccordError
@@ -320,6 +322,8 @@ def fuzz(
     if workers <= 1:
         for chunk in chunks:
             total.add(fuzz_batch(names, chunk, seed, seconds, memory_mb, time_limit))
+            if progress is not None:
+                progress(total)
         return total
     import importlib
 
@@ -335,9 +339,32 @@ def fuzz(
         ]
         for future in futures:
             total.add(future.result())
+            if progress is not None:
+                progress(total)
     finally:
         pool.shutdown()
     return total
+
+
+def _progress(n: int, t0: float) -> Callable[[Tally], None]:
+    """A line on stderr at every tenth of the run: mutants done, defects so far, time left."""
+    shown = [0]
+
+    def report(tally: Tally) -> None:
+        done = sum(tally.counts.values())
+        if done * 10 // max(n, 1) <= shown[0] and done < n:
+            return
+        shown[0] = done * 10 // max(n, 1)
+        spent = time.perf_counter() - t0
+        left = spent / done * (n - done) if done else 0.0
+        defects = sum(tally.counts[d] for d in DEFECTS)
+        sys.stderr.write(
+            f"fuzz: {done:,}/{n:,} mutants, {defects} defects, {spent:,.0f} s, "
+            f"about {left:,.0f} s left\n"
+        )
+        sys.stderr.flush()
+
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -375,6 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory_mb=a.memory_mb,
         workers=a.workers,
         time_limit=a.time_limit,
+        progress=_progress(a.n, t0),
     )
     report = {
         "inputs": len(sources),
