@@ -18,14 +18,18 @@ from accord.scenario import Scenario
 
 
 def public_brief(scenario: Scenario) -> dict[str, Any]:
-    """The public structure: issues and their values, the parties, the mediators."""
+    """The public structure: issues and their values, the parties, the mediators, and the
+    agreement rule in words when it is not unanimity (``None`` then)."""
+    names = scenario.party_names
+    rule = None if scenario.rule.is_unanimity(names) else scenario.rule.describe(names)
     return {
         "scenario": scenario.name,
         "issues": [
             {"name": issue.name, "values": _values(issue)} for issue in scenario.space.issues
         ],
-        "parties": list(scenario.party_names),
+        "parties": list(names),
         "mediators": list(scenario.mediators),
+        "agreement_rule": rule,
     }
 
 
@@ -42,6 +46,7 @@ def party_brief(scenario: Scenario, party: int) -> dict[str, Any]:
         "reservation": float(p.reservation),
         "discount": p.discount,
         "additive": isinstance(p.utility, LinearAdditive),
+        "agreement_rule": brief["agreement_rule"],
     }
     if isinstance(p.utility, LinearAdditive):
         tables = p.utility.issue_tables(scenario.space)

@@ -225,3 +225,35 @@ def test_a_restarted_server_continues_every_session_where_it_was(tmp_path):
         )
         assert r.status_code == 303
         assert client.get("/api/seat", headers=me).json()["finished"]
+
+
+def test_seats_are_told_the_agreement_rule_of_a_consensus_game(client, admin, csrf):
+    seats = {f"party{j:03d}": "person" if j < 2 else "truthful" for j in range(6)}
+    host = _new(
+        client,
+        admin,
+        csrf,
+        scenario="riverside-redevelopment",
+        protocol="caucus",
+        mediator000="caucus",
+        **seats,
+    )
+    tokens = _links(client.get(host).text)
+    assert len(tokens) == 2
+    page = client.get(f"/s/{tokens[0]}").text
+    rule = re.search(r'<p id="rule">([^<]*)</p>', page)
+    assert rule is not None
+    assert "at least 5 of 6 parties, including Millbrook Developments and Wenmouth City" in (
+        rule.group(1)
+    )
+    job = _new(
+        client,
+        admin,
+        csrf,
+        scenario="job-offer",
+        protocol="alternating-offers",
+        party000="person",
+        party001="conceder",
+    )
+    (token,) = _links(client.get(job).text)
+    assert 'id="rule"' not in client.get(f"/s/{token}").text  # unanimity: nothing to add
