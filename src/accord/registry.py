@@ -35,6 +35,24 @@ T = TypeVar("T")
 #: Roles, and how messages name them.
 ROLES = {"agent": "agent", "mediator": "mediator", "party": "party strategy"}
 
+#: Agent specs ``PREFIX:…`` that a bridge module resolves (its ``strategy_info(spec)``),
+#: imported on first use: ``negmas:<module>.<Class>[:param=value,…]`` hosts a NegMAS
+#: negotiator (the optional dependency: ``pip install 'accord[negmas]'``).
+BRIDGES = {"negmas": "accord.negmas"}
+
+
+def _bridged(role: str, spec: str) -> StrategyInfo | None:
+    """The entry of a bridge spec (``None`` for an ordinary spec)."""
+    prefix, colon, _ = spec.partition(":")
+    module_name = BRIDGES.get(prefix.strip()) if colon and role == "agent" else None
+    if module_name is None:
+        return None
+    try:
+        module = importlib.import_module(module_name)
+    except AgentError as exc:  # the bridge's dependency is missing
+        raise AgentError(spec, exc.reason) from None
+    return cast(StrategyInfo, module.strategy_info(spec.strip()))
+
 
 @dataclass(frozen=True, slots=True)
 class Param:
@@ -195,14 +213,15 @@ class Registry:
 
     def info(self, spec: str) -> StrategyInfo:
         """The entry a spec (``ID`` or ``ID:param=value,…``) names."""
-        return self.get(parse_spec(spec)[0])
+        return _bridged(self.role, spec) or self.get(parse_spec(spec)[0])
 
     def make(self, spec: str, protocol: str | None = None, **overrides: Any) -> object:
         """Build a strategy from ``ID`` or ``ID:param=value,…`` (values converted to the
         parameters' annotated types) and check it implements its role's interface in
         ``protocol`` (every protocol it declares when ``None``)."""
-        strategy_id, raw = parse_spec(spec)
-        entry = self.get(strategy_id)
+        bridged = _bridged(self.role, spec)
+        strategy_id, raw = (spec, {}) if bridged else parse_spec(spec)
+        entry = bridged or self.get(strategy_id)
         wanted = entry.protocols if protocol is None else (protocol,)
         missing = [p for p in wanted if p not in entry.protocols]
         if missing:
