@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -211,6 +212,32 @@ def test_a_raising_negmas_negotiator_fails_only_its_runs_in_a_tournament(bad_mod
     summary = json.loads(r.stdout)
     assert summary["completed"] == summary["planned"] == 6
     assert summary["failed"] == 4  # every ordered pair with the bad agent; the other 2 ran
+
+
+class Hanging(SAONegotiator):
+    """A bad NegMAS negotiator: it never answers when asked to offer."""
+
+    def propose(self, state, dest=None):
+        while True:
+            time.sleep(0.05)
+
+
+def test_a_hanging_negmas_negotiator_is_a_failed_run_under_process_isolation(monkeypatch, tmp_path):
+    module = types.ModuleType("accord_test_hanging_negmas")
+    module.Hanging = Hanging  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    cfg = tmp_path / "t.yaml"
+    cfg.write_text(
+        f'name: hang\nagents: ["negmas:{module.__name__}.Hanging", boulware, conceder]\n'
+        "scenarios: [job-offer]\nrounds: 20\nrepetitions: 1\nself_play: false\n"
+        "isolation: process\nlimits: {seconds: 1, memory_mb: 400}\n",
+        encoding="utf-8",
+    )
+    r = invoke("tournament", cfg, "--store", tmp_path / "r.db", "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["completed"] == summary["planned"] == 6
+    assert summary["failed"] == 4  # the runs with the hanging agent; boulware-conceder ran
 
 
 def test_a_bridged_negmas_agent_passes_the_conformance_suite():
