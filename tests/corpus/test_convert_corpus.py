@@ -11,7 +11,7 @@ import pytest
 import accord
 from accord.errors import ScenarioError
 from accord.io import load_path
-from accord.io.detect import check_save
+from accord.io.save import check_save
 from accord.scenario import Scenario
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "scenarios"

@@ -13,7 +13,7 @@ from accord.agreement import UNANIMITY, AgreementRule
 from accord.cli.main import app
 from accord.errors import ScenarioError
 from accord.io import save
-from accord.io.detect import find_losses
+from accord.io.save import find_losses
 from accord.io.yaml_format import dumps_yaml, load_yaml, loads_yaml, to_data
 
 #: three parties, a discrete, an integer and a real issue; a section appended starts on line 30

@@ -16,7 +16,7 @@ import accord
 from accord.cli.main import app
 from accord.errors import ScenarioError
 from accord.io import load_path, save
-from accord.io.detect import Loss, check_save, find_losses
+from accord.io.save import Loss, check_save, find_losses
 
 
 def cli(*args: str):
