@@ -41,6 +41,7 @@ does not seed: a randomised NegMAS negotiator is not reproducible from the run's
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -159,6 +160,10 @@ class NegmasAgent:
             else:
                 mechanism.add(_Seat(name=party, id=party))
         mechanism.step()  # starts: on_negotiation_start, on_round_start; calls nobody
+        state = mechanism.state
+        if state.has_error:  # NegMAS keeps a start-up error in the state instead of raising
+            details = str(state.error_details or "an error")
+            raise AgentError(self.label, f"failed to start in NegMAS: {details}")
         self.round = 0
         return mechanism
 
@@ -183,9 +188,13 @@ class NegmasAgent:
             (r.party, self.codec.outcome(r.outcome)) for r in history if r.round == view.round
         ]
         state.n_acceptances = 0 if last is None else 1 + self._accepted(view, last)
+        own_state = mechanism.state_for(self.negotiator)
+        if not _takes_dest(self.negotiator):  # as SAOMechanism: such a negotiator gets none
+            result: SAOResponse = self.negotiator(own_state)
+            return result
         k = view.parties.index(view.name)
         dest = view.parties[(k + 1) % len(view.parties)]  # as SAOMechanism passes it
-        result: SAOResponse = self.negotiator(mechanism.state_for(self.negotiator), dest=dest)
+        result = self.negotiator(own_state, dest=dest)
         return result
 
     def _rounds(self, view: AgentView, state: SAOState) -> None:
@@ -230,3 +239,13 @@ class NegmasAgent:
         alternating offers: everyone between its proposer and this agent)."""
         parties, n = view.parties, len(view.parties)
         return (parties.index(view.name) - parties.index(last.party)) % n - 1
+
+
+def _takes_dest(negotiator: object) -> bool:
+    """Whether the negotiator's ``__call__`` accepts ``dest`` (NegMAS 0.16's SAOMechanism calls
+    one that does not without it)."""
+    try:
+        params = inspect.signature(type(negotiator).__call__).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == "dest" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)

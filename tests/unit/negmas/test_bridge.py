@@ -16,7 +16,14 @@ import pytest
 negmas = pytest.importorskip("negmas")
 
 from negmas.preferences import ExpDiscountedUFun, LinearAdditiveUtilityFunction  # noqa: E402
-from negmas.sao import AspirationNegotiator, SAOMechanism, SAONegotiator, SAOState  # noqa: E402
+from negmas.sao import (  # noqa: E402
+    AspirationNegotiator,
+    ResponseType,
+    SAOMechanism,
+    SAONegotiator,
+    SAOResponse,
+    SAOState,
+)
 from typer.testing import CliRunner  # noqa: E402
 
 import accord  # noqa: E402
@@ -238,6 +245,44 @@ def test_a_hanging_negmas_negotiator_is_a_failed_run_under_process_isolation(mon
     summary = json.loads(r.stdout)
     assert summary["completed"] == summary["planned"] == 6
     assert summary["failed"] == 4  # the runs with the hanging agent; boulware-conceder ran
+
+
+class NoDest(SAONegotiator):
+    """A NegMAS negotiator whose ``__call__`` takes no ``dest`` (as some ANL agents write it):
+    it offers its best outcome and accepts nothing."""
+
+    def __call__(self, state):
+        best = self.ufun.best()
+        return SAOResponse(ResponseType.REJECT_OFFER, best)
+
+
+class BrokenStart(SAONegotiator):
+    """A NegMAS negotiator that fails while starting (NegMAS records it in the state)."""
+
+    def on_preferences_changed(self, changes):
+        raise RuntimeError("cannot read my preferences")
+
+
+def _module(monkeypatch, name, **classes):
+    module = types.ModuleType(name)
+    for key, cls in classes.items():
+        setattr(module, key, cls)
+    monkeypatch.setitem(sys.modules, name, module)
+    return name
+
+
+def test_a_negotiator_without_dest_is_called_without_it(monkeypatch):
+    name = _module(monkeypatch, "accord_test_nodest", NoDest=NoDest)
+    result = accord.negotiate("job-offer", [f"negmas:{name}.NoDest", "conceder"], rounds=30)
+    assert result.failure is None, result.reason
+    assert [e.kind for e in result.trace].count("offer") >= 2
+
+
+def test_a_start_up_error_is_the_negotiators_recorded_failure(monkeypatch):
+    name = _module(monkeypatch, "accord_test_broken_start", BrokenStart=BrokenStart)
+    result = accord.negotiate("job-offer", [f"negmas:{name}.BrokenStart", "boulware"], rounds=30)
+    assert result.failure is not None
+    assert "cannot read my preferences" in result.failure.reason
 
 
 def test_a_bridged_negmas_agent_passes_the_conformance_suite():
