@@ -24,6 +24,7 @@ from typing import Any, overload
 from accord.errors import ProtocolError
 from accord.mechanisms import PROTOCOLS
 from accord.mechanisms.result import NegotiationResult
+from accord.mechanisms.sink import TraceDestination, TraceSink
 from accord.mechanisms.spec import ALTERNATING_OFFERS, CAUCUS, Deadline, RunSpec
 from accord.registry import MEDIATORS, REGISTRIES
 from accord.scenario import Scenario
@@ -46,10 +47,16 @@ def run(
     scenario: Scenario | None = None,
     parties: Sequence[Any] | None = None,
     mediators: Sequence[Any] | None = None,
+    trace_to: TraceDestination | None = None,
 ) -> NegotiationResult:
     """Run one negotiation or mediation as ``spec`` describes; the same spec gives the same
     result. ``scenario`` supplies the scenario the spec names, already loaded; ``parties`` and
     ``mediators`` supply participant objects instead of building them from the registry.
+
+    ``trace_to`` (a path or an open writable stream) streams the trace there as JSON Lines
+    while the run goes (:mod:`accord.mechanisms.sink`): memory stays bounded, an interrupted
+    run leaves whole lines, and the result's trace is read back from the file when first used
+    (from a stream it is not kept).
 
     Bad input raises :class:`~accord.errors.AccordError`; a participant that misbehaves does
     not raise: the run ends and the result records the :class:`Failure`.
@@ -69,7 +76,11 @@ def run(
         parties = [registry.make(p, spec.protocol) for p in spec.parties]
     if mediators is None:
         mediators = [MEDIATORS.make(m, spec.protocol) for m in spec.mediators]
-    return info.run(spec, sc, parties, mediators)
+    if trace_to is None:
+        return info.run(spec, sc, parties, mediators)
+    with TraceSink(trace_to) as sink:
+        result = info.run(spec, sc, parties, mediators, sink=sink)
+    return replace(result, trace=sink.trace())
 
 
 def repeat(
@@ -161,6 +172,7 @@ def negotiate(
     agents: Sequence[str] = ("boulware", "conceder"),
     *,
     repeat: int | None = None,
+    trace_to: TraceDestination | None = None,
     **kwargs: Any,
 ) -> NegotiationResult | list[NegotiationResult]:
     """Run an alternating-offers negotiation between registered agents (one per party).
@@ -169,11 +181,15 @@ def negotiate(
     those of :func:`negotiation` (``rounds``, ``seconds``, ``seed``, ``first``, ``per_call``,
     ``discretize``, ``profiles``). Returns the result (agreement, utilities, rounds, trace) whose
     ``to_dict()`` is the CLI's ``--json`` output; with ``repeat=K``, a list of K results with
-    seeds ``seed … seed + K − 1``.
+    seeds ``seed … seed + K − 1``. ``trace_to`` streams the (first) run's trace, as in
+    :func:`run`.
     """
     spec = negotiation(scenario, agents, **kwargs)
     sc = scenario_for(spec, _loaded(scenario, spec.profiles))
-    results = [run(s, scenario=sc) for s in _series(spec, 1 if repeat is None else repeat)]
+    specs = _series(spec, 1 if repeat is None else repeat)
+    results = [
+        run(s, scenario=sc, trace_to=trace_to if k == 0 else None) for k, s in enumerate(specs)
+    ]
     return results[0] if repeat is None else results
 
 
@@ -305,10 +321,12 @@ def mediate(
     parties: Sequence[str] | None = None,
     *,
     repeat: int | None = None,
+    trace_to: TraceDestination | None = None,
     **kwargs: Any,
 ) -> NegotiationResult | list[NegotiationResult]:
     """Run a mediated negotiation (caucus or single text, as the mediators declare); the
-    arguments are those of :func:`mediation`. ``phased=True`` (caucus) agrees the scenario's
+    arguments are those of :func:`mediation`; ``trace_to`` streams the (first) run's trace, as
+    in :func:`run`. ``phased=True`` (caucus) agrees the scenario's
     phases one after another. Each result's ``details`` add the Nash point's utilities (as the
     scenario stands at the end) and the agreement's Euclidean distance to it — under an
     agreement rule other than unanimity also the best passing package's (``best_passing_…``,
@@ -324,8 +342,10 @@ def mediate(
     loaded = _loaded(scenario, chosen["profiles"])
     spec = _mediation(_reference(scenario), loaded, mediator, parties, **chosen)
     sc = scenario_for(spec, loaded)
+    specs = _series(spec, 1 if repeat is None else repeat)
     results = [
-        _with_nash(run(s, scenario=sc), sc) for s in _series(spec, 1 if repeat is None else repeat)
+        _with_nash(run(s, scenario=sc, trace_to=trace_to if k == 0 else None), sc)
+        for k, s in enumerate(specs)
     ]
     return results[0] if repeat is None else results
 

@@ -13,6 +13,7 @@ from rich.table import Table
 import accord
 from accord.cli.app import PartiesOpt, ScenarioArg, app, guarded, parse_parties, print_json
 from accord.cli.case_render import render_phased_agreement, render_timeline
+from accord.cli.negotiate_cmds import interrupted_trace
 from accord.reports import case_report, plot_result
 from accord.reports.html import write_html
 
@@ -62,24 +63,24 @@ def mediate(
     """Mediate a negotiation: the mediator meets the parties, proposes packages, they answer."""
     profiles = parse_parties(parties)
     loaded = accord.load(scenario, profiles=profiles)
-    results = accord.mediate(
-        loaded,
-        list(mediator) if mediator else None,
-        party,
-        rounds=rounds,
-        seed=seed,
-        query_budget=budget,
-        phased=phased,
-        profiles=profiles,
-        repeat=repeat,
-    )
+    with interrupted_trace(trace):
+        results = accord.mediate(
+            loaded,
+            list(mediator) if mediator else None,
+            party,
+            rounds=rounds,
+            seed=seed,
+            query_budget=budget,
+            phased=phased,
+            profiles=profiles,
+            repeat=repeat,
+            trace_to=trace,
+        )
     first = results[0]
     timeline = accord.analyze_timeline(loaded)  # once: the reports and the tables share it
     sc = timeline.scenario  # real issues discretised as the mediation had them
     phased_case = not sc.timeline.is_empty
     report = case_report(sc, first, timeline) if html is not None or phased_case else None
-    if trace is not None:
-        first.trace.write(trace)
     if html is not None and report is not None:
         write_html(report, sc, first, html)
     if plot is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +12,15 @@ from rich.console import Console
 from rich.table import Table
 
 import accord
-from accord.cli.app import PartiesOpt, ScenarioArg, app, guarded, parse_parties, print_json
+from accord.cli.app import (
+    PartiesOpt,
+    ScenarioArg,
+    app,
+    err_console,
+    guarded,
+    parse_parties,
+    print_json,
+)
 
 
 @app.command()
@@ -38,18 +48,18 @@ def negotiate(
 ) -> None:
     """Run an alternating-offers negotiation between registered agents."""
     profiles = parse_parties(parties)
-    results = accord.negotiate(
-        scenario,
-        agent,
-        rounds=rounds,
-        seconds=time_limit,
-        seed=seed,
-        profiles=profiles,
-        repeat=repeat,
-    )
+    with interrupted_trace(trace):
+        results = accord.negotiate(
+            scenario,
+            agent,
+            rounds=rounds,
+            seconds=time_limit,
+            seed=seed,
+            profiles=profiles,
+            repeat=repeat,
+            trace_to=trace,
+        )
     first = results[0]
-    if trace is not None:
-        first.trace.write(trace)
     if plot is not None:
         from accord.reports import plot_result
 
@@ -72,6 +82,22 @@ def negotiate(
         console.print(f"trace written to {trace}")
     if plot is not None:
         console.print(f"plot written to {plot}")
+
+
+@contextmanager
+def interrupted_trace(trace: Path | None) -> Iterator[None]:
+    """Ctrl-C during a run streaming its trace: say what the file holds, exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if trace is None:
+            raise
+        err_console.print(
+            f"accord: interrupted; {trace} holds the trace up to the last complete event",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(130) from None
 
 
 def _render_result(console: Console, data: dict[str, Any]) -> None:

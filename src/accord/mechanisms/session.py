@@ -25,6 +25,10 @@ can be repeated.
 alternating-offers hot loop inlines the same steps): an exception, an answer the rules reject or
 a call over ``Deadline.per_call`` seconds becomes a :class:`~accord.errors.ParticipantFailure`,
 which ends the run as a recorded :class:`~accord.mechanisms.result.Failure` — never a crash.
+
+**The record.** Events are kept as plain rows in ``Session.rows``, or streamed: given a
+:class:`~accord.mechanisms.sink.TraceSink` (``ProtocolInfo.run(..., sink=)``), a session writes
+its rows out as JSON Lines as they come and keeps none (:meth:`Session.stream_to`).
 """
 
 from __future__ import annotations
@@ -32,13 +36,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
 from accord.errors import ParticipantFailure, ProtocolError
 from accord.mechanisms.own import OwnPreferences, OwnUtility
 from accord.mechanisms.result import Failure, NegotiationResult
+from accord.mechanisms.sink import TraceSink
 from accord.mechanisms.spec import OptionValue, RunSpec
 from accord.mechanisms.trace import Kind, Row, Trace, events_from_rows
 from accord.scenario import Scenario
@@ -144,9 +149,11 @@ class ProtocolInfo:
         scenario: Scenario,
         parties: Sequence[Any],
         mediators: Sequence[Any] = (),
+        sink: TraceSink | None = None,
     ) -> NegotiationResult:
         """Run ``spec`` on ``scenario`` with these participant objects (``parties[i]`` plays
-        party ``i``; the spec's ids name them). Every protocol's run goes through here."""
+        party ``i``; the spec's ids name them). Every protocol's run goes through here; with a
+        ``sink`` its sessions stream their rows to it (the caller closes it)."""
         if spec.protocol != self.name:
             raise ProtocolError(f"a {spec.protocol} spec given to {self.name}")
         self.check_participants(spec, scenario)
@@ -165,7 +172,9 @@ class ProtocolInfo:
                     )
         if scenario.space.is_continuous:
             raise ProtocolError(f"scenario {scenario.name!r} is continuous: discretise it first")
-        return self.play(scenario, spec, parties, mediators, self.check_options(spec))
+        if sink is None:
+            return self.play(scenario, spec, parties, mediators, self.check_options(spec))
+        return self.play(scenario, spec, parties, mediators, self.check_options(spec), sink=sink)
 
     def interface(self, role: str) -> type | None:
         """The interface a participant of ``role`` implements in this protocol."""
@@ -272,8 +281,9 @@ class Session:
         self.size = scenario.space.size or 0
         self.seeds = SeedLayout(spec.seed, n, len(self.mediator_names))
         self.clock = Clock(rounds, spec.deadline.seconds)
-        #: the trace as it is recorded: plain rows, turned into events when first read
-        self.rows: list[Row] = []
+        #: the trace as it is recorded: plain rows, turned into events when first read (or a
+        #: TraceSink that writes them out as they come: :meth:`stream_to`)
+        self.rows: list[Row] | TraceSink = []
         #: each party's own preferences as they stand (the protocol sets them)
         self.own: list[OwnUtility | OwnPreferences] = []
         #: the scenario's agreement rule, and whether it needs every party (the default)
@@ -343,6 +353,14 @@ class Session:
         rnd = self.clock.round if round is None else round
         self.rows.append((rnd, self.clock.elapsed, party, kind, outcome, note, recipient))
 
+    def stream_to(self, sink: TraceSink | None) -> Self:
+        """Stream this session's rows to ``sink`` (if given) instead of keeping them."""
+        if sink is not None and isinstance(self.rows, list):
+            for row in self.rows:
+                sink.append(row)
+            self.rows = sink
+        return self
+
     def last_kind(self) -> str | None:
         return self.rows[-1][3] if self.rows else None
 
@@ -356,6 +374,8 @@ class Session:
         """The recorded trace; its event objects are built on first access (most callers of a
         fast negotiation never look)."""
         rows = self.rows
+        if not isinstance(rows, list):
+            return Trace(())  # streamed: the runner hands over the sink's trace
         return Trace.deferred(lambda: events_from_rows(rows))
 
     # -- the result ----------------------------------------------------------------------------

@@ -47,16 +47,9 @@ class TraceEvent:
     recipient: str | None = None  # set for private messages (provenance: party → recipient)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"round": self.round, "time": round(self.time, 9), "kind": self.kind}
-        if self.party is not None:
-            out["party"] = self.party
-        if self.outcome is not None:
-            out["outcome"] = self.outcome
-        if self.note:
-            out["note"] = self.note
-        if self.recipient is not None:
-            out["recipient"] = self.recipient
-        return out
+        return event_dict(
+            self.round, self.time, self.party, self.kind, self.outcome, self.note, self.recipient
+        )
 
     @staticmethod
     def from_dict(data: dict[str, Any]) -> TraceEvent:
@@ -73,6 +66,29 @@ class TraceEvent:
             str(data.get("note", "")),
             data.get("recipient"),
         )
+
+
+def event_dict(
+    round_: int,
+    time: float,
+    party: str | None,
+    kind: str,
+    outcome: int | None,
+    note: str,
+    recipient: str | None,
+) -> dict[str, Any]:
+    """The JSON form of one event (``TraceEvent.to_dict``), from its fields: the one place
+    that says what a trace line holds (streamed traces write rows through it)."""
+    out: dict[str, Any] = {"round": round_, "time": round(time, 9), "kind": kind}
+    if party is not None:
+        out["party"] = party
+    if outcome is not None:
+        out["outcome"] = outcome
+    if note:
+        out["note"] = note
+    if recipient is not None:
+        out["recipient"] = recipient
+    return out
 
 
 #: One event as a mechanism records it: ``(round, time, party, kind, outcome, note,

@@ -27,6 +27,7 @@ from accord.mechanisms.alternating_offers.agent_role import Agent, AgentView, Of
 from accord.mechanisms.own import own_preferences
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.session import Option, ProtocolInfo, Session, too_slow
+from accord.mechanisms.sink import TraceSink
 from accord.mechanisms.spec import ALTERNATING_OFFERS, Deadline, RunSpec
 from accord.scenario import Scenario
 
@@ -74,7 +75,8 @@ class OffersSession(Session):
     def loop(self) -> tuple[int | None, str, int]:
         # The hot path, with local names. It inlines Session.call (the guarded call: an
         # exception or a call over the per-call limit is the agent's failure) and
-        # Session.record (rows stamped with the start of the call that caused them).
+        # Session.record (rows stamped with the start of the call that caused them; ``event``
+        # is list.append, or TraceSink.append when the trace is streamed).
         n, first = len(self.agents), self.first
         rounds, seconds, per_call = (
             self.deadline.rounds,
@@ -162,11 +164,13 @@ def play(
     parties: Sequence[Any],
     mediators: Sequence[Any],
     options: dict[str, Any],
+    sink: TraceSink | None = None,
 ) -> NegotiationResult:
-    """Run one negotiation; agent ``i`` plays party ``i`` of the scenario."""
+    """Run one negotiation; agent ``i`` plays party ``i`` of the scenario (streaming its rows
+    to ``sink`` if given)."""
     if spec.deadline.rounds is None and spec.deadline.seconds is None:
         raise ProtocolError("a negotiation needs a deadline in rounds or seconds")
-    return OffersSession(scenario, spec, parties, int(options["first"])).play()
+    return OffersSession(scenario, spec, parties, int(options["first"])).stream_to(sink).play()
 
 
 PROTOCOL = ProtocolInfo(

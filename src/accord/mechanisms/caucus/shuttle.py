@@ -54,6 +54,7 @@ from accord.mechanisms.caucus.messages import Exchange, Message, Query
 from accord.mechanisms.own import OwnUtility
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.session import Option, ProtocolInfo, Seat, Session, mediator_seat
+from accord.mechanisms.sink import TraceSink
 from accord.mechanisms.spec import CAUCUS, Deadline, RunSpec
 from accord.mechanisms.trace import Kind
 from accord.outcomes.issues import Value
@@ -352,12 +353,14 @@ def play(
     parties: Sequence[Any],
     mediators: Sequence[Any],
     options: dict[str, Any],
+    sink: TraceSink | None = None,
 ) -> NegotiationResult:
     """Run a caucus mediation, phase by phase when option ``phased`` is set."""
     budget = int(options["budget"])
 
     def phase(locked: Mapping[str, Value], start: int) -> NegotiationResult:
-        return CaucusSession(scenario, spec, mediators, parties, budget, locked, start).play()
+        session = CaucusSession(scenario, spec, mediators, parties, budget, locked, start)
+        return session.stream_to(sink).play()
 
     if options["phased"]:
         from accord.mechanisms.caucus.phase_by_phase import run_in_phases

@@ -45,6 +45,7 @@ from accord.mechanisms.single_text.text_roles import (
     Voter,
     VoterView,
 )
+from accord.mechanisms.sink import TraceSink
 from accord.mechanisms.spec import SINGLE_TEXT, Deadline, RunSpec
 from accord.scenario import Scenario
 
@@ -195,9 +196,10 @@ def play(
     parties: Sequence[Any],
     mediators: Sequence[Any],
     options: dict[str, Any],
+    sink: TraceSink | None = None,
 ) -> NegotiationResult:
     initial = options["initial"]
-    return TextSession(scenario, spec, mediators[0], parties, initial).play()
+    return TextSession(scenario, spec, mediators[0], parties, initial).stream_to(sink).play()
 
 
 PROTOCOL = ProtocolInfo(
