@@ -18,9 +18,10 @@ strategy (``--strategic``, default ``pressured``). Measured here, per game and s
   does not pass);
 * **points**: mean points per party (utility × 100) over the runs with a deal;
 * **distance**: mean Euclidean distance, in points, between the deal's per-party points and
-  the *best passing package*'s — the passing outcome with the most accepting parties, ties
-  broken by the highest Nash product of gains (utility − reservation) over its accepting
-  parties, then by the lowest outcome index; runs without a deal are counted apart;
+  the *best passing package*'s (``accord.analyze(...).consensus.best``: the passing outcome
+  with the most accepting parties, ties broken by the highest Nash product of gains (utility −
+  reservation) over its accepting parties, then by the lexicographically largest utilities);
+  runs without a deal are counted apart;
 * rounds and wall seconds per run (one ``accord.mediate`` call, the Nash-point annotation
   included).
 
@@ -110,30 +111,23 @@ def accepting(scenario: Any, utilities: np.ndarray) -> list[str]:
 
 
 def best_package(scenario: Any) -> dict[str, Any] | None:
-    """The passing outcome with the most accepting parties, ties by the highest Nash product of
-    gains over its accepting parties, then the lowest index; ``None`` when nothing passes."""
-    u = np.asarray(scenario.utilities())
-    res = scenario.reservations
-    accept = u >= res - TOL
-    ok = np.asarray(scenario.rule.passes(accept, scenario.party_names))
-    if not ok.any():
+    """The best passing package as accord's analysis defines it
+    (:mod:`accord.analysis.consensus`: the most accepting parties, then the highest Nash
+    product of their gains, ties to the lexicographically largest utilities); ``None`` when
+    nothing passes."""
+    import accord
+
+    analysis = accord.analyze(scenario)
+    consensus = analysis.consensus
+    best = None if consensus is None else consensus.best
+    if best is None:
         return None
-    count = accept.sum(axis=1)
-    gains = np.where(accept, np.clip(u - res, 0.0, None), 1.0)
-    nash = np.prod(gains, axis=1)
-    idx = np.flatnonzero(ok)
-    order = np.lexsort((idx, -nash[idx], -count[idx]))  # last key is the primary one
-    best = int(idx[order[0]])
     return {
-        "index": best,
-        "outcome": {
-            k: str(v) for k, v in scenario.space.decode(scenario.space.from_index(best)).items()
-        },
-        "accepting": int(count[best]),
-        "nash": float(nash[best]),
-        "points": [float(x) * 100 for x in u[best]],
-        "passing_outcomes": int(ok.sum()),
-        "outcomes": len(u),
+        "outcome": {k: str(v) for k, v in best.outcome.items()},
+        "accepting": len(best.accepted_by),
+        "points": [float(x) * 100 for x in best.utilities],
+        "passing_outcomes": analysis.passing_outcomes,
+        "outcomes": analysis.outcomes,
     }
 
 
