@@ -16,7 +16,7 @@ coalition) and run it, once or ``repeat`` times with seeds ``seed``, ``seed + 1`
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, overload
@@ -173,6 +173,7 @@ def negotiate(
     *,
     repeat: int | None = None,
     trace_to: TraceDestination | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **kwargs: Any,
 ) -> NegotiationResult | list[NegotiationResult]:
     """Run an alternating-offers negotiation between registered agents (one per party).
@@ -182,14 +183,16 @@ def negotiate(
     ``discretize``, ``profiles``). Returns the result (agreement, utilities, rounds, trace) whose
     ``to_dict()`` is the CLI's ``--json`` output; with ``repeat=K``, a list of K results with
     seeds ``seed … seed + K − 1``. ``trace_to`` streams the (first) run's trace, as in
-    :func:`run`.
+    :func:`run`; ``progress(done, total)`` is called after each run.
     """
     spec = negotiation(scenario, agents, **kwargs)
     sc = scenario_for(spec, _loaded(scenario, spec.profiles))
     specs = _series(spec, 1 if repeat is None else repeat)
-    results = [
-        run(s, scenario=sc, trace_to=trace_to if k == 0 else None) for k, s in enumerate(specs)
-    ]
+    results = []
+    for k, s in enumerate(specs):
+        results.append(run(s, scenario=sc, trace_to=trace_to if k == 0 else None))
+        if progress is not None:
+            progress(k + 1, len(specs))
     return results[0] if repeat is None else results
 
 
@@ -322,11 +325,13 @@ def mediate(
     *,
     repeat: int | None = None,
     trace_to: TraceDestination | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **kwargs: Any,
 ) -> NegotiationResult | list[NegotiationResult]:
     """Run a mediated negotiation (caucus or single text, as the mediators declare); the
     arguments are those of :func:`mediation`; ``trace_to`` streams the (first) run's trace, as
-    in :func:`run`. ``phased=True`` (caucus) agrees the scenario's
+    in :func:`run`; ``progress(done, total)`` is called after each run. ``phased=True`` (caucus)
+    agrees the scenario's
     phases one after another. Each result's ``details`` add the Nash point's utilities (as the
     scenario stands at the end) and the agreement's Euclidean distance to it — under an
     agreement rule other than unanimity also the best passing package's (``best_passing_…``,
@@ -343,10 +348,11 @@ def mediate(
     spec = _mediation(_reference(scenario), loaded, mediator, parties, **chosen)
     sc = scenario_for(spec, loaded)
     specs = _series(spec, 1 if repeat is None else repeat)
-    results = [
-        _with_nash(run(s, scenario=sc, trace_to=trace_to if k == 0 else None), sc)
-        for k, s in enumerate(specs)
-    ]
+    results = []
+    for k, s in enumerate(specs):
+        results.append(_with_nash(run(s, scenario=sc, trace_to=trace_to if k == 0 else None), sc))
+        if progress is not None:
+            progress(k + 1, len(specs))
     return results[0] if repeat is None else results
 
 

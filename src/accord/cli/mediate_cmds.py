@@ -14,6 +14,7 @@ import accord
 from accord.cli.app import PartiesOpt, ScenarioArg, app, guarded, parse_parties, print_json
 from accord.cli.case_render import render_phased_agreement, render_timeline
 from accord.cli.negotiate_cmds import interrupted_trace
+from accord.cli.progress import run_progress
 from accord.reports import case_report, plot_result
 from accord.reports.html import write_html
 
@@ -63,7 +64,7 @@ def mediate(
     """Mediate a negotiation: the mediator meets the parties, proposes packages, they answer."""
     profiles = parse_parties(parties)
     loaded = accord.load(scenario, profiles=profiles)
-    with interrupted_trace(trace):
+    with interrupted_trace(trace), run_progress("mediations", repeat, quiet=json_out) as tick:
         results = accord.mediate(
             loaded,
             list(mediator) if mediator else None,
@@ -75,6 +76,7 @@ def mediate(
             profiles=profiles,
             repeat=repeat,
             trace_to=trace,
+            progress=tick,
         )
     first = results[0]
     timeline = accord.analyze_timeline(loaded)  # once: the reports and the tables share it

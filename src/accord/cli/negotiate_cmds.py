@@ -21,6 +21,7 @@ from accord.cli.app import (
     parse_parties,
     print_json,
 )
+from accord.cli.progress import run_progress
 
 
 @app.command()
@@ -48,7 +49,7 @@ def negotiate(
 ) -> None:
     """Run an alternating-offers negotiation between registered agents."""
     profiles = parse_parties(parties)
-    with interrupted_trace(trace):
+    with interrupted_trace(trace), run_progress("negotiations", repeat, quiet=json_out) as tick:
         results = accord.negotiate(
             scenario,
             agent,
@@ -58,6 +59,7 @@ def negotiate(
             profiles=profiles,
             repeat=repeat,
             trace_to=trace,
+            progress=tick,
         )
     first = results[0]
     if plot is not None:
