@@ -1,5 +1,5 @@
-"""A progress bar on stderr for commands that repeat runs: shown only on a terminal and never
-with ``--json`` (the output stays clean for scripts)."""
+"""Progress on stderr for long commands (repeated runs, the analysis of large spaces): shown
+only on a terminal and never with ``--json`` (the output stays clean for scripts)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,14 @@ def run_progress(what: str, total: int, *, quiet: bool) -> Iterator[Callable[[in
     with bar:
         task = bar.add_task(what, total=total)
         yield lambda done, total: bar.update(task, completed=done)
+
+
+@contextmanager
+def working(what: str, *, quiet: bool) -> Iterator[None]:
+    """A spinner with ``what`` and the time spent, on stderr, while the block runs (nothing when
+    ``quiet`` or when stderr is not a terminal)."""
+    if quiet or not err_console.is_terminal:
+        yield
+        return
+    with err_console.status(what, spinner="dots"):
+        yield

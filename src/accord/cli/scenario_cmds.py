@@ -38,10 +38,14 @@ def analyze(
     """Pareto frontier, bargaining solutions, ZOPA and opposition of a scenario (and, under an
     agreement rule that is not unanimity, what passes, who is pivotal and who can block)."""
     import accord
+    from accord.cli.progress import working
 
     sc = accord.load(scenario, profiles=parse_parties(parties))
     sc = sc.at(through=at) if at is not None else sc.at()
-    result = accord.analyze(sc, discretize=discretize)
+    size = sc.space.size
+    what = f"analysing {sc.name}" + (f" ({size:.3g} outcomes)" if size else "")
+    with working(what, quiet=json_out):
+        result = accord.analyze(sc, discretize=discretize)
     data = result.to_dict()
     if at is not None:
         data["at"] = at

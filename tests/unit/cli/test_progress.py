@@ -42,3 +42,16 @@ def test_json_output_of_repeated_runs_is_only_json():
     r = CliRunner().invoke(app, [*args, "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["runs"] == 3
+
+
+def test_the_analysis_spinner_is_shown_on_a_terminal_only(monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(progress, "err_console", Console(file=out, force_terminal=True))
+    with progress.working("analysing x", quiet=False):
+        pass
+    assert "analysing x" in out.getvalue()
+    silent = io.StringIO()
+    monkeypatch.setattr(progress, "err_console", Console(file=silent, force_terminal=False))
+    with progress.working("analysing x", quiet=False):
+        pass
+    assert silent.getvalue() == ""
