@@ -256,17 +256,20 @@ class ModelMediator:
         (under another agreement rule: whether the parties estimated to accept it, less those
         that rejected it, pass the rule)."""
         digits = np.array([view.space.from_index(package)], dtype=np.int64)
-        accepting = []
-        for p in view.parties:
-            est = self._estimate(view, p)
-            ok = float(est.evaluate(digits)[0]) >= est.reservation - 1e-9
-            if ok and package in self._standing_rejections(view, p):
-                ok = False
-            if not ok and self._unanimity(view):
-                return False
-            if ok:
-                accepting.append(p)
+        if self._unanimity(view):  # rejected packages are never candidates then
+            return all(self._meets_red_line(view, p, digits) for p in view.parties)
+        accepting = [
+            p
+            for p in view.parties
+            if self._meets_red_line(view, p, digits)
+            and package not in self._standing_rejections(view, p)
+        ]
         return view.rule.passes_names(accepting, view.parties)
+
+    def _meets_red_line(self, view: MediatorView, party: str, digits: np.ndarray) -> bool:
+        """Whether ``party``'s estimated utility of the package ``digits`` meets its red line."""
+        est = self._estimate(view, party)
+        return float(est.evaluate(digits)[0]) >= est.reservation - 1e-9
 
     def _standing_rejections(self, view: MediatorView, party: str) -> set[int]:
         """Packages ``party`` rejected since it last stated its red line (a party whose red
