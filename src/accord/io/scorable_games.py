@@ -37,7 +37,7 @@ from pathlib import Path
 from accord.agreement import AgreementRule
 from accord.errors import ScenarioError
 from accord.io import numbers
-from accord.io.yaml_text import decode
+from accord.io.yaml_text import read_text
 from accord.outcomes.issues import DiscreteIssue, Value
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import LinearAdditive
@@ -151,14 +151,7 @@ def _read(path: Path) -> list[str]:
     """The lines of a small text file (UTF-8 with or without a byte-order mark)."""
     if not path.is_file():  # missing, a folder, or a pipe that would block the read
         raise ScenarioError("file not found" if not path.exists() else "not a file", path)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror or exc}", path) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(f"file too large (the limit is {MAX_FILE_BYTES:,} bytes)", path)
-    lines = decode(data, path).splitlines()
+    lines = read_text(path, MAX_FILE_BYTES).splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:

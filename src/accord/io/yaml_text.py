@@ -42,26 +42,28 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _ENCODING_ERROR = "not UTF-8 or UTF-16 text"
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limit: int | None = None) -> str:
     """The text of a scenario file, or a :class:`ScenarioError` naming it.
 
-    The file may be at most :data:`MAX_FILE_BYTES` long and is decoded by :func:`decode`.
+    The file may be at most ``limit`` bytes long (default :data:`MAX_FILE_BYTES`; a whole
+    number of MB) and is decoded by :func:`decode`.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(_too_large(size), path)
+        if size > limit:
+            raise ScenarioError(_too_large(size, limit), path)
         with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # bounded even when stat lies (pipes, devices)
+            data = fh.read(limit + 1)  # bounded even when stat lies (pipes, devices)
     except OSError as exc:
         raise ScenarioError(f"cannot read: {exc.strerror or exc}", path) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(_too_large(len(data)), path)
+    if len(data) > limit:
+        raise ScenarioError(_too_large(len(data), limit), path)
     return decode(data, path)
 
 
-def _too_large(size: int) -> str:
-    return f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES // 2**20} MB)"
+def _too_large(size: int, limit: int) -> str:
+    return f"file too large ({size:,} bytes; the limit is {limit // 2**20} MB)"
 
 
 def decode(data: bytes, source: str | Path | None = None) -> str:
