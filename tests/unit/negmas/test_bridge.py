@@ -156,16 +156,30 @@ def test_cli_negotiate_with_a_negmas_agent_ends_validly():
         assert 0 <= out["agreement_index"] < 1440
 
 
-def test_cli_tournament_with_a_negmas_agent(tmp_path):
+def _module(monkeypatch, name, **classes):
+    """A module ``name`` holding ``classes``, importable for the test's duration."""
+    module = types.ModuleType(name)
+    for key, cls in classes.items():
+        setattr(module, key, cls)
+    monkeypatch.setitem(sys.modules, name, module)
+    return name
+
+
+def _tournament(tmp_path, agents: str, settings: str) -> dict:
+    """``accord tournament --json`` on job-offer between ``agents`` (a YAML list's items);
+    its summary."""
     cfg = tmp_path / "t.yaml"
     cfg.write_text(
-        f'name: bridge\nagents: ["{ASPIRATION}", boulware]\nscenarios: [job-offer]\n'
-        "rounds: 30\nrepetitions: 1\n",
+        f"name: bridge\nagents: [{agents}]\nscenarios: [job-offer]\n{settings}",
         encoding="utf-8",
     )
     r = invoke("tournament", cfg, "--store", tmp_path / "r.db", "--json")
     assert r.exit_code == 0, r.output
-    summary = json.loads(r.stdout)
+    return json.loads(r.stdout)
+
+
+def test_cli_tournament_with_a_negmas_agent(tmp_path):
+    summary = _tournament(tmp_path, f'"{ASPIRATION}", boulware', "rounds: 30\nrepetitions: 1\n")
     assert summary["planned"] == summary["completed"] == 4 and summary["failed"] == 0
 
 
@@ -192,10 +206,7 @@ class Raising(SAONegotiator):
 
 @pytest.fixture
 def bad_module(monkeypatch):
-    module = types.ModuleType("accord_test_bad_negmas")
-    module.Raising = Raising  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    return f"negmas:{module.__name__}.Raising"
+    return f"negmas:{_module(monkeypatch, 'accord_test_bad_negmas', Raising=Raising)}.Raising"
 
 
 def test_a_raising_negmas_negotiator_is_a_recorded_failure(bad_module):
@@ -208,15 +219,11 @@ def test_a_raising_negmas_negotiator_is_a_recorded_failure(bad_module):
 
 
 def test_a_raising_negmas_negotiator_fails_only_its_runs_in_a_tournament(bad_module, tmp_path):
-    cfg = tmp_path / "t.yaml"
-    cfg.write_text(
-        f'name: bad\nagents: ["{bad_module}", boulware, conceder]\nscenarios: [job-offer]\n'
+    summary = _tournament(
+        tmp_path,
+        f'"{bad_module}", boulware, conceder',
         "rounds: 20\nrepetitions: 1\nself_play: false\n",
-        encoding="utf-8",
     )
-    r = invoke("tournament", cfg, "--store", tmp_path / "r.db", "--json")
-    assert r.exit_code == 0, r.output
-    summary = json.loads(r.stdout)
     assert summary["completed"] == summary["planned"] == 6
     assert summary["failed"] == 4  # every ordered pair with the bad agent; the other 2 ran
 
@@ -230,19 +237,13 @@ class Hanging(SAONegotiator):
 
 
 def test_a_hanging_negmas_negotiator_is_a_failed_run_under_process_isolation(monkeypatch, tmp_path):
-    module = types.ModuleType("accord_test_hanging_negmas")
-    module.Hanging = Hanging  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    cfg = tmp_path / "t.yaml"
-    cfg.write_text(
-        f'name: hang\nagents: ["negmas:{module.__name__}.Hanging", boulware, conceder]\n'
-        "scenarios: [job-offer]\nrounds: 20\nrepetitions: 1\nself_play: false\n"
+    name = _module(monkeypatch, "accord_test_hanging_negmas", Hanging=Hanging)
+    summary = _tournament(
+        tmp_path,
+        f'"negmas:{name}.Hanging", boulware, conceder',
+        "rounds: 20\nrepetitions: 1\nself_play: false\n"
         "isolation: process\nlimits: {seconds: 1, memory_mb: 400}\n",
-        encoding="utf-8",
     )
-    r = invoke("tournament", cfg, "--store", tmp_path / "r.db", "--json")
-    assert r.exit_code == 0, r.output
-    summary = json.loads(r.stdout)
     assert summary["completed"] == summary["planned"] == 6
     assert summary["failed"] == 4  # the runs with the hanging agent; boulware-conceder ran
 
@@ -261,14 +262,6 @@ class BrokenStart(SAONegotiator):
 
     def on_preferences_changed(self, changes):
         raise RuntimeError("cannot read my preferences")
-
-
-def _module(monkeypatch, name, **classes):
-    module = types.ModuleType(name)
-    for key, cls in classes.items():
-        setattr(module, key, cls)
-    monkeypatch.setitem(sys.modules, name, module)
-    return name
 
 
 def test_a_negotiator_without_dest_is_called_without_it(monkeypatch):
