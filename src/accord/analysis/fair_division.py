@@ -170,7 +170,8 @@ def adjusted_winner(
         share[i] = 1.0 - moved if leader == 0 else moved
         transfers.append(names[i])
         if fraction < 1.0:
-            split = names[i]
+            # a gap of a rounding error moves no representable share: nothing is split then
+            split = names[i] if 0.0 < share[i] < 1.0 else None
             break
         gap -= a + b
     final = _totals(rows, share)
