@@ -102,6 +102,11 @@ class Analysis:
     agreement_rule_text: str = ""
     passing_outcomes: int | None = None
     consensus: Consensus | None = None
+    #: how far the reported frontier may fall short, proven: every outcome is weakly dominated
+    #: by a frontier point plus this much utility for each party. 0.0 when ``exact``; a bound
+    #: when a proof ran out of time (hyper-rectangle utilities); None when nothing is proven
+    #: (sampling, discretised real issues).
+    proven_gap: float | None = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-able summary (no NaN or infinities: those become ``None``)."""
@@ -118,6 +123,7 @@ class Analysis:
             "issues": list(self.issues),
             "outcomes": self.outcomes,
             "exact": self.exact,
+            "proven_gap": None if self.proven_gap is None else _num(self.proven_gap),
             "method": self.method,
             "pareto": [[_num(float(u)) for u in row] for row in self.frontier],
             "nash": sol(self.nash),
@@ -147,6 +153,8 @@ class _Frontier:
     warnings: tuple[str, ...] = ()
     passing: int | None = None
     tally: ConsensusTally | None = None
+    #: proven gap (see ``Analysis.proven_gap``); exact methods: 0.0
+    gap: float | None = 0.0
 
 
 def _enumerate(scenario: Scenario, chunk: int) -> _Frontier:
@@ -235,7 +243,15 @@ def _sampling(scenario: Scenario, rng: np.random.Generator, samples: int) -> _Fr
     sel = pareto_indices(utils)
     note = f"frontier approximated from {samples} uniformly sampled outcomes"
     return _Frontier(
-        utils[sel], digits[sel], False, "sampling", None, t1 - t0, time.perf_counter() - t1, (note,)
+        utils[sel],
+        digits[sel],
+        False,
+        "sampling",
+        None,
+        t1 - t0,
+        time.perf_counter() - t1,
+        (note,),
+        gap=None,
     )
 
 
@@ -293,6 +309,7 @@ def _choose(
             0.0,
             time.perf_counter() - t0,
             (res.note, "ZOPA size not computed: the space is too large to enumerate"),
+            gap=None if res.gap is None else max(res.gap),
         )
     return _sampling(scenario, rng, samples)
 
@@ -305,12 +322,13 @@ def analyze(
     discretize: int = 11,
     rng: np.random.Generator | None = None,
     samples: int = 200_000,
-    time_limit: float = 30.0,
+    time_limit: float = 60.0,
 ) -> Analysis:
     """Analyse a scenario (any number of parties >= 1). See the module docstring for methods.
 
     ``rng`` drives only the approximate methods (default: ``numpy.random.default_rng(0)``, so
-    results are reproducible); ``time_limit`` bounds the nonlinear search in seconds.
+    results are reproducible); ``time_limit`` bounds the nonlinear search and its proof in
+    seconds (past it, ``proven_gap`` says how far from exact the frontier may be).
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     scenario = scenario.at()  # a phased scenario is analysed at the start of its timeline
@@ -357,4 +375,5 @@ def analyze(
         agreement_rule_text=scenario.rule.describe(party_names),
         passing_outcomes=passing,
         consensus=consensus,
+        proven_gap=None if scenario.space.is_continuous else fr.gap,
     )

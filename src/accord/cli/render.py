@@ -34,6 +34,8 @@ def render_analysis(console: Console, data: dict[str, Any]) -> None:
     """Readable summary of ``Analysis.to_dict()``."""
     outcomes = data.get("outcomes")
     exact = "exact" if data.get("exact") else "approximate"
+    if not data.get("exact") and data.get("proven_gap") is not None:
+        exact += f", within a proven gap of {data['proven_gap']:.4g}"
     console.print(
         f"[bold]{data.get('scenario')}[/]: {len(data.get('issues', []))} issues, "
         f"{_num(outcomes) if outcomes is not None else 'continuous'} outcomes, "

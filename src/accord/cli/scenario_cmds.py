@@ -34,6 +34,15 @@ def analyze(
         str | None,
         typer.Option("--at", help="Analyse the scenario as it is right after this event."),
     ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.0,
+            help="Seconds for the search and proof on huge nonlinear (hyper-rectangle) spaces; "
+            "past it the answer says how far from exact it may be (proven_gap).",
+        ),
+    ] = 60.0,
 ) -> None:
     """Pareto frontier, bargaining solutions, ZOPA and opposition of a scenario (and, under an
     agreement rule that is not unanimity, what passes, who is pivotal and who can block)."""
@@ -45,7 +54,7 @@ def analyze(
     size = sc.space.size
     what = f"analysing {sc.name}" + (f" ({size:.3g} outcomes)" if size else "")
     with working(what, quiet=json_out):
-        result = accord.analyze(sc, discretize=discretize)
+        result = accord.analyze(sc, discretize=discretize, time_limit=time_limit)
     data = result.to_dict()
     if at is not None:
         data["at"] = at

@@ -19,6 +19,7 @@ KEYS = {
     "issues",
     "outcomes",
     "exact",
+    "proven_gap",
     "method",
     "pareto",
     "nash",
