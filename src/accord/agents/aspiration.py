@@ -58,10 +58,8 @@ class Aspiration(AgentBase):
         if view.rounds and not view.seconds:
             t = np.arange(view.rounds + 1, dtype=float) / view.rounds
             levels = self._floor + (self._best - self._floor) * (1.0 - t**self.beta)
-            asc = p.sorted_utilities[::-1]
-            pos = len(asc) - asc.searchsorted(levels, side="left") - 1
             self._levels = levels.tolist()
-            self._positions = np.maximum(pos, 0).tolist()
+            self._positions = p.at_least_many(levels).tolist()
 
     def aspiration(self, t: float) -> float:
         lo = self._floor

@@ -33,11 +33,7 @@ def window_positions(last: int, width: int = WINDOW) -> np.ndarray:
 
 def digits_at(prefs: OwnPreferences, positions: np.ndarray) -> np.ndarray:
     """Digits ``(len(positions), k)`` of the outcomes at the given pool positions."""
-    if prefs.pool_digits is not None:
-        return prefs.pool_digits[positions]
-    if prefs.pool is None:
-        raise ValueError("a pool without ids must have digits")
-    return prefs.space.digits(prefs.pool[positions])
+    return prefs.digits_at(positions)
 
 
 class UtilityCache:

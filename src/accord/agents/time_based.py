@@ -12,8 +12,8 @@ class TimeBased(AgentBase):
 
     P_max is the agent's best utility, P_min the larger of its reservation value and its worst
     utility; t ∈ [0, 1] is the relative time. It offers the outcome whose utility is the
-    smallest still ≥ τ(t) (a binary search in its presorted utilities) and accepts an offer
-    worth at least τ(t) to it.
+    smallest still ≥ τ(t) (a binary search in its presorted utilities, or a count over its issue
+    tables on large additive spaces) and accepts an offer worth at least τ(t) to it.
 
     Reference: P. Faratin, C. Sierra, N. R. Jennings (1998), "Negotiation decision functions
     for autonomous agents", Robotics and Autonomous Systems 24(3–4):159–182.
@@ -38,8 +38,7 @@ class TimeBased(AgentBase):
         return self._lo + (1.0 - f) * (self._hi - self._lo)
 
     def propose(self, view: AgentView) -> int | None:
-        p = view.preferences
-        return p.outcome_at(p.at_least(self.target(view.time)))
+        return view.preferences.outcome_at_least(self.target(view.time))
 
     def respond(self, view: AgentView, offer: int, proposer: str) -> Response:
         u = view.preferences.utility(offer)
