@@ -101,6 +101,7 @@ def full(folder: str) -> tuple[dict[str, Any], np.ndarray]:
         "outcomes": str(d.get("outcomes", scenario.space.size)),
         "parties": list(d.get("parties", scenario.party_names)),
         "exact": d.get("exact"),
+        "proven_gap": d.get("proven_gap"),
         "method": d.get("method"),
         "frontier_size": len(pts),
         "opposition": d.get("opposition"),

@@ -27,6 +27,7 @@ caucus mediation on the six scorable games, share of deals passing each game's a
 beside the study's published pass rates (skipped without ``../shared/scenarios/scorable-games``).
 
     .venv/bin/python benchmarks/run.py [--quick] [--reps 3] [--skip-negmas] [--skip-corpus] ...
+    .venv/bin/python benchmarks/run.py --only corpus   # the ANAC 2014 rows alone
     .venv/bin/python benchmarks/run.py --only sao [--sao-procs 3] [--sao-reps 10]
     .venv/bin/python benchmarks/run.py --only tournament [--quick] [--tournament-procs 3]
 """
@@ -176,7 +177,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--corpus-timeout", type=float, default=120.0)
     ap.add_argument(
         "--only",
-        choices=("all", "analysis", "sao", "tournament", "consensus"),
+        choices=("all", "analysis", "corpus", "sao", "tournament", "consensus"),
         default="all",
         help="run one section; the others keep their previous results from out/results.json",
     )
@@ -678,6 +679,10 @@ def main(argv: list[str] | None = None) -> int:
         data["compare"] = run_compare(a)
         data["total_s"] = time.perf_counter() - t_start
         data["rev_end"] = report.git_rev()
+    if a.only == "corpus":  # the ANAC 2014 rows alone, dated apart
+        data["corpus"] = bench_corpus(a)
+        data["corpus_present"] = CORPUS.is_dir()
+        data["corpus_run"] = {"date": report.utc_now(), "rev": report.git_rev()}
     if a.only in ("all", "sao"):
         data["sao"] = bench_sao(a)
         data["sao"]["negmas_version"] = negmas_version
