@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import math
 import os
+import queue
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -185,8 +187,7 @@ class _Model:
         """
         hs, h = self.hs, self.h
         inf = hs.kHighsInf
-        if not cutoff:
-            h.clearSolver()
+        h.clearSolver()  # no state from the previous region: answers depend on this one alone
         lo = -inf if min_u2 is None else min_u2 - self.constant[1]
         h.changeRowBounds(self.eps_row, lo, inf)
         h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), -self.cost[party])
@@ -233,9 +234,11 @@ def certify(prob: _Problem, cells: np.ndarray, util: np.ndarray, deadline: float
     """Prove the candidate frontier (``cells`` per issue, raw ``util``) exact, or improve it
     until it is, or report the proven gap when ``deadline`` (a ``perf_counter`` time) passes.
 
-    Regions are worked through in passes; each pass gives every unproven region an equal
-    share of the time left (at least :data:`MIN_SLICE` seconds), so a hard region cannot keep
-    the others from being proven and every region ends with a bound. See the module docstring.
+    Regions are worked through in passes, on up to :data:`MAX_WORKERS` HiGHS instances in
+    threads; each pass gives every unproven region an equal share of the time left (at least
+    :data:`MIN_SLICE` seconds, at most a quarter), so a hard region cannot keep the others from
+    being proven. Outcomes found beyond the candidates join them at the end of the pass, and the
+    regions they changed are proven in the next. See the module docstring.
     """
     del util  # recomputed exactly in integers
     try:
@@ -253,35 +256,54 @@ def certify(prob: _Problem, cells: np.ndarray, util: np.ndarray, deadline: float
     proven: set[Region] = set()
     stuck: set[Region] = set()  # the solver gave no usable answer twice
     solves = 0
-    while True:
-        todo = [r for r in _regions(front_u) if r not in proven and r not in stuck]
-        left = deadline - time.perf_counter()
-        if not todo or left <= 0:
-            break
-        share = max(left / len(todo), left / 4, MIN_SLICE)
-        for region in todo:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                break
+    workers = max(1, min(_cores(), MAX_WORKERS, len(_regions(front_u))))
+    free: queue.SimpleQueue[_Model] = queue.SimpleQueue()
+    free.put(model)
+    for _ in range(workers - 1):
+        free.put(_Model(prob, scale, highspy))
+
+    def attempt(region: Region, share: float) -> tuple[tuple[str, float, np.ndarray | None], int]:
+        """One region's programme on a free model (another try from scratch if HiGHS's
+        answer is inconsistent), within ``share`` seconds and the deadline."""
+        m = free.get()
+        try:
             kind, floor, beat = region
             party = 1 if kind == "top" else 0
-            status, bound, found = model.solve(party, floor, beat, min(share, left))
-            solves += 1
-            if status == "inconsistent":  # once more, from scratch and without the cutoff
-                status, bound, found = model.solve(party, floor, beat, left, cutoff=False)
-                solves += 1
-            bounds[region] = min(bound, bounds.get(region, math.inf))
-            if found is not None:
-                fu = model.utilities(found[None, :])
-                if not is_dominated(fu, front_u)[0]:
-                    front_c, front_u = _sorted_front(
-                        np.concatenate([front_c, found[None, :]]), np.concatenate([front_u, fu])
-                    )
-                    break  # the regions changed
-            if status in ("optimal", "empty") and bound < beat + 1:
-                proven.add(region)
-            elif status != "time":
-                stuck.add(region)
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return ("time", math.inf, None), 0
+            out = m.solve(party, floor, beat, min(share, left))
+            if out[0] != "inconsistent":
+                return out, 1
+            left = max(deadline - time.perf_counter(), MIN_SLICE)
+            return m.solve(party, floor, beat, left, cutoff=False), 2
+        finally:
+            free.put(m)
+
+    with ThreadPoolExecutor(workers) as pool:  # HiGHS releases the GIL while it solves
+        while True:
+            todo = [r for r in _regions(front_u) if r not in proven and r not in stuck]
+            left = deadline - time.perf_counter()
+            if not todo or left <= 0:
+                break
+            share = max(left * workers / len(todo), left / 4, MIN_SLICE)
+            # results are taken in region order, so the answer does not depend on timing
+            # (unless the time runs out)
+            results = list(pool.map(attempt, todo, [share] * len(todo)))
+            for region, ((status, bound, found), n) in zip(todo, results, strict=True):
+                solves += n
+                bounds[region] = min(bound, bounds.get(region, math.inf))
+                if found is not None:
+                    fu = model.utilities(found[None, :])
+                    if not is_dominated(fu, front_u)[0]:
+                        front_c, front_u = _sorted_front(
+                            np.concatenate([front_c, found[None, :]]),
+                            np.concatenate([front_u, fu]),
+                        )
+                if status in ("optimal", "empty") and bound < region[2] + 1:
+                    proven.add(region)
+                elif status != "time":
+                    stuck.add(region)
     regions = _regions(front_u)
     raw = front_u.astype(float) / scale
     if all(r in proven for r in regions):
@@ -307,6 +329,16 @@ def certify(prob: _Problem, cells: np.ndarray, util: np.ndarray, deadline: float
 
 #: Shortest time a region gets in one pass (seconds).
 MIN_SLICE = 0.05
+#: Most HiGHS instances solving regions at once (threads; one per core).
+MAX_WORKERS = 4
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
 
 Region = tuple[str, float | None, float]
 
