@@ -10,7 +10,15 @@ timed in accord and in NegMAS's own ``SAOMechanism`` (ANL against ANL: hosted in
 native; ANL against ``boulware``: native accord agent vs ``AccordNegotiator`` in NegMAS).
 ``--survey`` first tries every ANL 2024/2025/2026 agent of the package once against
 ``boulware`` (each seat, 30 rounds) and says which work through the bridge and why the others
-do not.
+do not; ANL 2024's agents are tried twice, with accord's default sealed views and under the
+regime they were written for, "utilities public, reservations private" (the protocol option
+``public_utilities``: each hosted negotiator gets ``private_info["opponent_ufun"]``, its
+opponent's utility function with the reservation value hidden as 0, as ANL 2024 gave it).
+
+A second tournament (``--regime-domains``; skipped with ``--no-regime``) runs under that
+regime: accord's agents, the ANL 2026 sample and every ANL 2024 team's main agent that imports,
+every ordered pair, with ``--workers`` processes. Runs that fail stay in its leaderboard as
+failures (``failures`` column) and are listed with their reasons.
 
 Runs in a virtual environment with ``anl-agents`` installed without its dependencies (they
 include torch and tensorflow; see "Agents from the ANL competitions" in ``docs/negmas.md``):
@@ -39,6 +47,7 @@ import inspect
 import io
 import json
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -50,7 +59,8 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "shared" / "scenarios" / "geniusweb-anl2023"
 ACCORD_AGENTS = ("boulware", "conceder", "linear", "micro", "aspiration")
 #: the ANL sample: ANL 2026 finalists that work through the bridge (ANL 2024's agents need
-#: the opponent's ufun, ANL 2025's are multi-deal controllers: ``--survey``)
+#: the opponent's ufun: they play in the second, public-utilities tournament; ANL 2025's are
+#: multi-deal controllers: ``--survey``)
 ANL_AGENTS = (
     "anl_agents.anl2026.team_21565.badiron.Badiron",
     "anl_agents.anl2026.team_21786.anchor.AnchorNegotiator",
@@ -59,6 +69,8 @@ ANL_AGENTS = (
     "anl_agents.anl2026.team_22290.sbdanl.SBDANL",
 )
 YEARS = ("anl2024", "anl2025", "anl2026")
+#: the protocol option of the regime ANL 2024 ran under
+PUBLIC = {"public_utilities": True}
 NEGMAS_CACHE: dict[int, tuple[Any, Any]] = {}
 
 #: imported first in every process that reads the tournament (``plugins:``)
@@ -110,45 +122,85 @@ def quiet(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
 
 
-def survey(scenario: Any) -> list[dict[str, Any]]:
-    """Every team of every year: import it, and play its main agent once in each seat."""
+def teams(year: str) -> list[str]:
+    found = importlib.util.find_spec("anl_agents")
+    assert found is not None and found.submodule_search_locations is not None
+    root = Path(next(iter(found.submodule_search_locations))) / year
+    return sorted(p.name for p in root.iterdir() if (p / "__init__.py").exists())
+
+
+def main_agent(year: str, team: str) -> str:
+    """The ``negmas:`` spec of a team's main agent (raises when the team does not import)."""
+    module = quiet(importlib.import_module, f"anl_agents.{year}.{team}")
+    cls = module.MAIN_AGENT
+    if inspect.ismodule(cls):  # a team that names its module, not its class
+        cls = next(getattr(cls, a) for a in module.__all__)
+    return f"negmas:{cls.__module__}.{cls.__qualname__}"
+
+
+def anl2024_agents() -> list[str]:
+    """Every ANL 2024 team's main agent that imports here."""
+    out = []
+    for team in teams("anl2024"):
+        try:
+            out.append(main_agent("anl2024", team))
+        except Exception:  # a missing heavy dependency: the survey says which
+            continue
+    return out
+
+
+def negotiate(scenario: Any, seats: list[str], rounds: int, seed: int, public: bool) -> Any:
+    """One negotiation; ``public``: under "utilities public, reservations private"."""
+    import dataclasses
+
     import accord
+
+    spec = accord.negotiation(scenario, seats, rounds=rounds, seed=seed)
+    if public:
+        spec = dataclasses.replace(spec, options={**spec.options, **PUBLIC})
+    return quiet(accord.run, spec, scenario=scenario)
+
+
+def play_both_seats(scenario: Any, spec: str, public: bool) -> tuple[float, list[str]]:
+    """Seconds per negotiation and failure reasons of ``spec`` against ``boulware``."""
+    t = time.perf_counter()
+    failures = []
+    for seats in ([spec, "boulware"], ["boulware", spec]):
+        r = negotiate(scenario, seats, 30, 1, public)
+        if r.failure is not None:
+            failures.append(r.failure.reason)
+    return (time.perf_counter() - t) / 2, failures
+
+
+def survey(scenario: Any) -> list[dict[str, Any]]:
+    """Every team of every year: import it, and play its main agent once in each seat (ANL
+    2024's under both regimes: sealed views, then public utilities)."""
     from accord.errors import AccordError
     from accord.negmas import strategy_info
 
-    found = importlib.util.find_spec("anl_agents")
-    assert found is not None and found.submodule_search_locations is not None
-    root = Path(next(iter(found.submodule_search_locations)))
     rows = []
     for year in YEARS:
-        teams = sorted(p.name for p in (root / year).iterdir() if (p / "__init__.py").exists())
-        for team in teams:
+        for team in teams(year):
             row: dict[str, Any] = {"year": year[3:], "team": team}
             rows.append(row)
             try:
-                module = quiet(importlib.import_module, f"anl_agents.{year}.{team}")
-                cls = module.MAIN_AGENT
-                if inspect.ismodule(cls):  # a team that names its module, not its class
-                    cls = next(getattr(cls, a) for a in module.__all__)
+                spec = main_agent(year, team)
             except Exception as exc:  # a missing heavy dependency, mostly
                 row.update(status="import fails", why=f"{type(exc).__name__}: {exc}")
                 continue
-            spec = f"negmas:{cls.__module__}.{cls.__qualname__}"
             row["agent"] = spec
             try:
                 strategy_info(spec)
             except AccordError as exc:
                 row.update(status="not hostable", why=str(exc).split(": ", 1)[-1])
                 continue
-            t = time.perf_counter()
-            failures = []
-            for seats in ([spec, "boulware"], ["boulware", spec]):
-                r = quiet(accord.negotiate, scenario, seats, rounds=30, seed=1)
-                if r.failure is not None:
-                    failures.append(r.failure.reason)
-            row["seconds"] = (time.perf_counter() - t) / 2
-            # ANL 2024 gave each agent its opponent's ufun; a hosted negotiator has none
-            row["opponent_ufun"] = "opponent_ufun" in inspect.getsource(sys.modules[cls.__module__])
+            module = sys.modules[spec[len("negmas:") :].rsplit(".", 1)[0]]
+            row["opponent_ufun"] = "opponent_ufun" in inspect.getsource(module)
+            if year == "anl2024":  # first as accord's default sealed views
+                _, sealed = play_both_seats(scenario, spec, public=False)
+                row["sealed"] = "fails: " + sealed[0] if sealed else "works"
+                row["regime"] = "public utilities"
+            row["seconds"], failures = play_both_seats(scenario, spec, year == "anl2024")
             if failures:
                 row.update(status="fails in accord", why=failures[0])
             else:
@@ -156,32 +208,48 @@ def survey(scenario: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def tournament(folder: Path, plugin: Path, domains: list[Path], rounds: int) -> dict[str, Any]:
+def tournament(
+    folder: Path,
+    plugin: Path,
+    domains: list[Path],
+    rounds: int,
+    agents: list[str] | None = None,
+    options: dict[str, Any] | None = None,
+    workers: int = 1,
+) -> dict[str, Any]:
+    """A tournament between ``agents`` (default: accord's and the ANL 2026 sample) with these
+    protocol ``options``; serial, or in ``workers`` processes."""
     from accord.reports import tournament_report
     from accord.storage import Store
     from accord.tournaments import load_config, make_plan, run_tournament
 
-    agents = list(ACCORD_AGENTS) + [f"negmas:{a}" for a in ANL_AGENTS]
-    config_file = folder / "anl.yaml"
+    if agents is None:
+        agents = list(ACCORD_AGENTS) + [f"negmas:{a}" for a in ANL_AGENTS]
+    name = "anl-agents" + ("-public" if options else "")
+    config_file = folder / f"{name}.yaml"
     config_file.write_text(
         json.dumps(  # JSON is YAML
             {
-                "name": "anl-agents",
+                "name": name,
                 "agents": agents,
                 "scenarios": [str(d) for d in domains],
                 "rounds": rounds,
                 "self_play": False,
                 "seed": 0,
                 "plugins": [str(plugin)],
+                "options": options or {},
             },
             indent=1,
         ),
         encoding="utf-8",
     )
     config = load_config(config_file)
-    store = folder / "anl.db"
+    store = folder / f"{name}.db"
     t = time.perf_counter()
-    summary = quiet(run_tournament, config, store)
+    if workers > 1:
+        summary = quiet(run_tournament, config, store, executor="process", workers=workers)
+    else:
+        summary = quiet(run_tournament, config, store)
     wall = time.perf_counter() - t
     report = tournament_report(store, resamples=1000, seed=0)
     with Store(store) as s:
@@ -199,6 +267,7 @@ def tournament(folder: Path, plugin: Path, domains: list[Path], rounds: int) -> 
             "ms_per_round": 1000 * sum(r["seconds"] for r in rs) / sum(r["rounds"] for r in rs),
         }
         for name, rs in groups.items()
+        if rs
     }
     seconds: dict[str, list[float]] = {}
     for run in runs:
@@ -211,6 +280,11 @@ def tournament(folder: Path, plugin: Path, domains: list[Path], rounds: int) -> 
             failures[key] = failures.get(key, 0) + 1
     board = report.board("agent")
     return {
+        "agents": agents,
+        "domains": [d.name for d in domains],
+        "rounds": rounds,
+        "options": options or {},
+        "workers": workers,
         "planned": len(make_plan(config)),
         "summary": summary.to_dict(),
         "wall_s": wall,
@@ -293,24 +367,57 @@ def markdown(res: dict[str, Any]) -> str:
     lines = [f"domains: {', '.join(res['domains'])}; {res['rounds']} rounds", ""]
     if res.get("survey"):
         lines += [
-            "| year | team | agent | status | s / negotiation | mentions `opponent_ufun` | why |",
-            "|---|---|---|---|---:|---|---|",
+            "| year | team | agent | views | status | s / negotiation | mentions "
+            "`opponent_ufun` | why | with sealed views |",
+            "|---|---|---|---|---|---:|---|---|---|",
         ]
         for row in res["survey"]:
             secs = f"{row['seconds']:.2f}" if "seconds" in row else ""
             agent = row.get("agent", "").rsplit(".", 1)[-1]
-            why = row["why"].replace("|", "\\|")[:110]
+            why = short(row["why"])[:110]
+            sealed = short(row.get("sealed", ""))[:90]
             mentions = {True: "yes", False: "no"}.get(row.get("opponent_ufun"), "")
             lines.append(
-                f"| {row['year']} | {row['team']} | {agent} | {row['status']} | {secs} | "
-                f"{mentions} | {why} |"
+                f"| {row['year']} | {row['team']} | {agent} | {row.get('regime', 'sealed')} | "
+                f"{row['status']} | {secs} | {mentions} | {why} | {sealed} |"
             )
         lines.append("")
-    t = res["tournament"]
-    s = t["summary"]
+    lines += board_lines(res["tournament"])
+    if res.get("regime"):
+        lines += ["", "under public utilities (`options: {public_utilities: true}`):", ""]
+        lines += board_lines(res["regime"])
     lines += [
-        f"tournament: {s['completed']}/{t['planned']} runs, {s['failed']} failed, "
-        f"{t['wall_s']:.0f} s",
+        "",
+        f"same pairs on {res['compare_domain']}:",
+        "",
+        "| pairs | in | runs | mean ms | median ms | rounds | ms / round |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, cell in res["compare"].items():
+        for tool, v in cell.items():
+            where = "accord, ANL hosted" if tool == "accord" else "NegMAS `SAOMechanism`"
+            if tool == "negmas" and "boulware" in name:
+                where += ", boulware as `AccordNegotiator`"
+            runs = f"{v['runs']}" + (f" (+{len(v['failed'])} failed)" if v["failed"] else "")
+            lines.append(
+                f"| {name} | {where} | {runs} | {v['mean_ms']:.1f} | "
+                f"{v['median_ms']:.1f} | {v['rounds']:.1f} | {v['ms_per_round']:.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def short(reason: str) -> str:
+    """A failure reason without the agent's spec (the row names it), for a table cell."""
+    return re.sub(r"agent '[^']*': ", "", reason).replace("|", "\\|")
+
+
+def board_lines(t: dict[str, Any]) -> list[str]:
+    """A tournament's leaderboard, timings and failures (with their reasons)."""
+    s = t["summary"]
+    lines = [
+        f"tournament on {', '.join(t['domains'])}, {t['rounds']} rounds: {s['completed']}/"
+        f"{t['planned']} runs, {s['failed']} failed, {t['wall_s']:.0f} s "
+        f"({t['workers']} process{'es' if t['workers'] > 1 else ''})",
         "",
         "| agent | runs | utility [95 % CI] | advantage | agreement | Nash distance | failures "
         "| ms / run played |",
@@ -334,24 +441,7 @@ def markdown(res: dict[str, Any]) -> str:
         )
     if t["failures"]:
         lines += ["", "failures: " + "; ".join(f"{k} ×{n}" for k, n in t["failures"].items())]
-    lines += [
-        "",
-        f"same pairs on {res['compare_domain']}:",
-        "",
-        "| pairs | in | runs | mean ms | median ms | rounds | ms / round |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for name, cell in res["compare"].items():
-        for tool, v in cell.items():
-            where = "accord, ANL hosted" if tool == "accord" else "NegMAS `SAOMechanism`"
-            if tool == "negmas" and "boulware" in name:
-                where += ", boulware as `AccordNegotiator`"
-            runs = f"{v['runs']}" + (f" (+{len(v['failed'])} failed)" if v["failed"] else "")
-            lines.append(
-                f"| {name} | {where} | {runs} | {v['mean_ms']:.1f} | "
-                f"{v['median_ms']:.1f} | {v['rounds']:.1f} | {v['ms_per_round']:.3f} |"
-            )
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -361,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=100)
     ap.add_argument("--compare-domain", type=int, default=0)
     ap.add_argument("--survey", action="store_true", help="try every ANL agent first")
+    ap.add_argument("--regime-domains", default="9", help="domains of the public-utilities run")
+    ap.add_argument("--regime-rounds", type=int, default=100)
+    ap.add_argument("--workers", type=int, default=2, help="processes of the second tournament")
+    ap.add_argument("--no-regime", action="store_true", help="skip the public-utilities run")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     # this file is anl_agents.py too: keep its folder from shadowing the package
@@ -397,6 +491,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"survey: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
         res["tournament"] = tournament(Path(tmp), plugin, domains, args.rounds)
         print(f"tournament: {res['tournament']['wall_s']:.0f} s", file=sys.stderr, flush=True)
+        if not args.no_regime:
+            agents = [*ACCORD_AGENTS, *(f"negmas:{a}" for a in ANL_AGENTS), *anl2024_agents()]
+            regime_domains = [
+                args.corpus / f"domain{int(d):02d}" for d in args.regime_domains.split(",")
+            ]
+            res["regime"] = tournament(
+                Path(tmp),
+                plugin,
+                regime_domains,
+                args.regime_rounds,
+                agents=agents,
+                options=PUBLIC,
+                workers=args.workers,
+            )
+            wall = res["regime"]["wall_s"]
+            print(f"public-utilities tournament: {wall:.0f} s", file=sys.stderr, flush=True)
         t = time.perf_counter()
         res["compare"] = compare(compare_domain, args.rounds)
         print(f"comparison: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)

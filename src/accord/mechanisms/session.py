@@ -124,8 +124,9 @@ class Option:
     doc: str
 
 
-#: Options already checked, by protocol and options (the same few recur run after run).
-_CHECKED_OPTIONS: dict[tuple[str, Mapping[str, OptionValue]], dict[str, Any]] = {}
+#: Options already checked, by protocol, options and their values' types (the same few recur run
+#: after run; the types keep ``{"x": 1}`` and ``{"x": True}``, equal as keys, apart).
+_CHECKED_OPTIONS: dict[tuple[str, Mapping[str, OptionValue], tuple[type, ...]], dict[str, Any]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,7 @@ class ProtocolInfo:
     def check_options(self, spec: RunSpec) -> dict[str, Any]:
         """The spec's options with defaults filled in; :class:`ProtocolError` on unknown ones
         or wrong types."""
-        key = (self.name, spec.options)
+        key = (self.name, spec.options, tuple(type(v) for v in spec.options.values()))
         checked = _CHECKED_OPTIONS.get(key)
         if checked is None:
             checked = self._check_options(spec)

@@ -6,7 +6,9 @@
 * accord agents in NegMAS: :func:`negotiator` — a NegMAS ``SAONegotiator`` playing any accord
   agent spec inside NegMAS's ``SAOMechanism`` and tournaments;
 * NegMAS negotiators in accord: agent specs ``negmas:<module>.<Class>[:param=value,…]``
-  (:class:`NegmasAgent`), usable wherever an agent spec is.
+  (:class:`NegmasAgent`), usable wherever an agent spec is; under the regime "utilities
+  public, reservations private" (option ``public_utilities``) a hosted negotiator also gets
+  its opponent's utility function, as ANL 2024 gave it (:func:`public_ufun`).
 
 This package is the only part of accord that imports NegMAS; the registry imports it when it
 first meets a ``negmas:`` spec. See ``docs/negmas.md``.
@@ -25,7 +27,14 @@ from accord.negmas.agent_spec import strategy_info
 from accord.negmas.hosted import NegmasAgent, ShadowMechanism
 from accord.negmas.negotiator import AccordNegotiator, negotiator
 from accord.negmas.outcomes import OutcomeCodec, outcome_space, to_index, to_outcome
-from accord.negmas.ufuns import AccordUtility, negmas_scenario, own_ufun, party_ufun, ufuns
+from accord.negmas.ufuns import (
+    AccordUtility,
+    negmas_scenario,
+    own_ufun,
+    party_ufun,
+    public_ufun,
+    ufuns,
+)
 
 __all__ = [
     "AccordNegotiator",
@@ -38,6 +47,7 @@ __all__ = [
     "outcome_space",
     "own_ufun",
     "party_ufun",
+    "public_ufun",
     "strategy_info",
     "to_index",
     "to_outcome",

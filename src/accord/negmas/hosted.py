@@ -21,6 +21,13 @@ from the agent's sealed view:
   wall-time limit) — not accord's ``round / rounds``. Measured on NegMAS 0.16.0: in
   ``SAOMechanism(n_steps=5)`` negotiators see ``1/6, 2/6, …, 5/6``; the tests check that a
   hosted negotiator makes the same offers, in the same rounds, with the same agreement;
+* **the opponent's utility function**, only under the regime "utilities public, reservations
+  private" (protocol option ``public_utilities``) and in bilateral runs: the negotiator is
+  made with ``private_info={"opponent_ufun": …}``, what the ANL 2024 competition gave its
+  agents — the other party's utility function, exact (:func:`~accord.negmas.ufuns.public_ufun`),
+  with ``reserved_value`` 0 — so ``negotiator.opponent_ufun`` is set. Without the regime (the
+  default), or with more than two parties, ``private_info`` is empty and ``opponent_ufun``
+  is ``None``;
 * **calls**: NegMAS asks a negotiator once per turn, ``negotiator(state)`` →
   ``SAOResponse(response, counter_offer)``. accord's ``respond`` makes that call and keeps the
   counter-offer for the ``propose`` that follows a rejection; the opening ``propose`` makes it
@@ -51,7 +58,7 @@ from negmas.sao import ResponseType, SAOMechanism, SAONegotiator, SAOResponse, S
 from accord.errors import AgentError
 from accord.mechanisms.alternating_offers.agent_role import AgentView, OfferRecord, Response
 from accord.negmas.outcomes import OutcomeCodec, outcome_space
-from accord.negmas.ufuns import own_ufun
+from accord.negmas.ufuns import own_ufun, public_ufun
 
 _ENDS = (ResponseType.END_NEGOTIATION, ResponseType.LEAVE)
 
@@ -85,10 +92,11 @@ class NegmasAgent:
     """An accord agent that plays a NegMAS ``SAONegotiator`` (built by ``factory`` for each
     negotiation); see the module documentation."""
 
-    def __init__(self, factory: Callable[[], Any], label: str):
+    def __init__(self, factory: Callable[..., Any], label: str):
         self.factory = factory
         self.label = label
         self.negotiator: Any = None
+        self.os: Any = None  # the NegMAS outcome space (built at start under public utilities)
         self.mechanism: ShadowMechanism | None = None
         self.codec: OutcomeCodec | None = None
         self.pending: int | None = None  # the counter-offer kept for the next propose
@@ -96,9 +104,27 @@ class NegmasAgent:
         self.round = -1  # the last round the negotiator was told had started
 
     def start(self, view: AgentView) -> None:
-        self.negotiator = self.factory()
         self.mechanism, self.pending, self.seen, self.round = None, None, 0, -1
         self.codec = OutcomeCodec(view.preferences.space)
+        self.os = None
+        info = self._private_info(view)
+        if not info:
+            self.negotiator = self.factory()
+        elif _takes(self.factory, "private_info"):
+            self.negotiator = self.factory(private_info=info)
+        else:  # as NegMAS's Negotiator.__init__ would have stored it
+            self.negotiator = self.factory()
+            self.negotiator.private_info.update(info)
+
+    def _private_info(self, view: AgentView) -> dict[str, Any]:
+        """What ANL 2024 put in ``private_info``: the opponent's utility function, when the
+        run shows utilities (``view.public_utilities``) and is bilateral; else nothing."""
+        public = view.public_utilities
+        if public is None or len(view.parties) != 2:
+            return {}
+        (other,) = (p for p in view.parties if p != view.name)
+        self.os = outcome_space(view.preferences.space)
+        return {"opponent_ufun": public_ufun(public[other], self.os)}
 
     # -- accord's calls ------------------------------------------------------------------
     def propose(self, view: AgentView) -> int | None:
@@ -146,7 +172,7 @@ class NegmasAgent:
         first = history[0].party if history else view.name
         k = view.parties.index(first)
         order = view.parties[k:] + view.parties[:k]
-        os = outcome_space(prefs.space)
+        os = self.os if self.os is not None else outcome_space(prefs.space)
         mechanism = ShadowMechanism(
             lambda: view.elapsed,
             outcome_space=os,
@@ -239,6 +265,15 @@ class NegmasAgent:
         alternating offers: everyone between its proposer and this agent)."""
         parties, n = view.parties, len(view.parties)
         return (parties.index(view.name) - parties.index(last.party)) % n - 1
+
+
+def _takes(factory: Callable[..., Any], name: str) -> bool:
+    """Whether ``factory`` (a class or a partial of one) accepts the keyword ``name``."""
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == name or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
 def _takes_dest(negotiator: object) -> bool:

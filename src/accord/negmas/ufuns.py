@@ -22,7 +22,11 @@ reservation value is discounted too, as accord discounts the no-agreement utilit
 
 :func:`own_ufun` is the same for a participant that holds only its own
 :class:`~accord.mechanisms.own.OwnPreferences` (the sealed view of an accord agent): an
-:class:`AccordUtility` evaluating through ``preferences.utility``.
+:class:`AccordUtility` evaluating through ``preferences.utility``. :func:`public_ufun` is
+another party's utility as the regime "utilities public, reservations private" shows it
+(a :class:`~accord.mechanisms.alternating_offers.public.PublicUtility`), the way the ANL 2024
+competition handed it to its agents: a ``LinearAdditiveUtilityFunction`` (same construction as
+above) or an :class:`AccordUtility`, with ``reserved_value`` 0 and no discount.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from negmas.preferences import (
 )
 from negmas.preferences.value_fun import TableFun
 
+from accord.mechanisms.alternating_offers.public import PublicUtility
 from accord.mechanisms.own import OwnPreferences, row_evaluator
 from accord.negmas.outcomes import OutcomeCodec, outcome_space
 from accord.outcomes.space import OutcomeSpace
@@ -194,3 +199,41 @@ def own_ufun(
         name=preferences.name,
     )
     return _discounted(base, preferences.discount, float(preferences.reservation), preferences.name)
+
+
+class _PublicDigits:
+    """Digits → a :class:`PublicUtility`'s utility."""
+
+    __slots__ = ("public",)
+
+    def __init__(self, public: PublicUtility):
+        self.public = public
+
+    def __call__(self, digits: Sequence[int]) -> float:
+        return float(self.public.evaluate(np.array([digits], dtype=np.int64))[0])
+
+
+def public_ufun(public: PublicUtility, os: CartesianOutcomeSpace | None = None) -> Any:
+    """Another party's utility function as NegMAS's ``private_info["opponent_ufun"]`` holds it
+    in ANL 2024: exact (a ``LinearAdditiveUtilityFunction`` for an additive one, like
+    :func:`party_ufun`; else an :class:`AccordUtility`), ``reserved_value`` 0 (hidden),
+    undiscounted. A fresh object: the negotiator may change it (ANL agents write their estimate
+    of the opponent's reservation value into it)."""
+    os = os if os is not None else outcome_space(public.space)
+    if public.additive:
+        assert public.weights is not None and public.values is not None
+        values = [
+            TableFun(dict(zip(issue.values, v.tolist(), strict=True)))  # type: ignore[union-attr]
+            for issue, v in zip(public.space.issues, public.values, strict=True)
+        ]
+        return LinearAdditiveUtilityFunction(
+            values=values,
+            weights=list(public.weights),
+            bias=float(public.offset or 0.0),
+            reserved_value=0.0,
+            outcome_space=os,
+            name=public.name,
+        )
+    return AccordUtility(
+        _PublicDigits(public), public.space, reserved_value=0.0, outcome_space=os, name=public.name
+    )

@@ -11,11 +11,13 @@ becomes a frozen :class:`TournamentConfig`::
     rotate_roles: true     # every agent plays every seat (permutations); false: combinations
     self_play: true        # an agent may meet itself
     seed: 0
+    options: {public_utilities: true}   # the protocol's options, for every run
 
 A mediated tournament names ``mediators:`` and ``parties:`` (party strategies) instead of
 ``agents:``. Scenario paths are relative to the configuration file; a folder is one scenario
 when it holds one, else every scenario inside it. Every strategy spec is checked against the
-registry (``plugins:`` are imported first: module names or ``.py`` files whose registration
+registry and ``options:`` (the protocol's options, given to every run) against the protocol
+(``plugins:`` are imported first: module names or ``.py`` files whose registration
 decorators add third-party strategies, in this process and in every worker).
 """
 
@@ -28,13 +30,14 @@ import importlib.util
 import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.errors import AccordError, ConfigError
+from accord.mechanisms.spec import Options, OptionValue
 
 #: How a tournament isolates the participants it runs.
 ISOLATIONS = ("none", "process")
@@ -74,6 +77,7 @@ class TournamentFile(_Strict):
     traces: bool = False
     plugins: list[str] = Field(default_factory=list)
     batch: int = Field(200, ge=1)
+    options: dict[str, bool | int | float | str | None] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,12 @@ class TournamentConfig:
     traces: bool = False
     plugins: tuple[str, ...] = ()
     batch: int = 200
+    #: the protocol's options, given to every run (``RunSpec.options``)
+    options: Mapping[str, OptionValue] = field(default_factory=Options)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.options, Options):
+            object.__setattr__(self, "options", Options(self.options))
 
     @property
     def mediated(self) -> bool:
@@ -128,14 +138,19 @@ class TournamentConfig:
     def digest(self) -> str:
         """A hash of the configuration: the same configuration is the same tournament (a store
         resumes it instead of starting another). ``batch`` is left out: it decides how runs
-        travel, not what they are."""
+        travel, not what they are; so are ``options`` when there are none (the digest of a
+        configuration without them is what it was before they existed)."""
         data = self.to_dict()
         del data["batch"]
+        if not data["options"]:
+            del data["options"]
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Options):
+        return dict(value)
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -214,9 +229,26 @@ def parse_config(
         traces=spec.traces,
         plugins=plugins,
         batch=spec.batch,
+        options=Options(spec.options),
     )
     _check_strategies(config, fail)
+    _check_options(config, fail)
     return config
+
+
+def _check_options(config: TournamentConfig, fail: Any) -> None:
+    """``options:`` are options of the tournament's protocol, of the right types (a mediated
+    tournament whose protocol its mediators choose checks them when its runs start)."""
+    from accord.mechanisms import PROTOCOLS
+    from accord.mechanisms.spec import ALTERNATING_OFFERS, RunSpec
+
+    protocol = ALTERNATING_OFFERS if config.agents else config.protocol
+    if not config.options or protocol is None:
+        return
+    try:
+        PROTOCOLS[protocol].check_options(RunSpec("-", ("-",), protocol, options=config.options))
+    except AccordError as exc:
+        raise fail(str(exc), ("options",)) from None
 
 
 def _check_strategies(config: TournamentConfig, fail: Any) -> None:

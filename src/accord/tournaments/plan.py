@@ -166,7 +166,7 @@ def _templates(
                 ALTERNATING_OFFERS,
                 deadline=deadline,
                 seed=0,
-                options={"first": 0},
+                options={"first": 0, **config.options},
                 discretize=config.discretize,
             ),
         )
@@ -193,5 +193,6 @@ def _templates(
                     f"party strategy {party!r} cannot take part in {spec.protocol} mediation "
                     f"(mediator {mediator!r})"
                 )
-        out.append(replace(spec, scenario=reference, deadline=deadline))
+        options = {**spec.options, **config.options}
+        out.append(replace(spec, scenario=reference, deadline=deadline, options=options))
     return tuple(out)

@@ -5,17 +5,20 @@ index, or ``None`` to walk away) and ``respond(view, offer, proposer)`` for a re
 standing offer. Its :class:`AgentView` holds its own presorted preferences
 (:class:`~accord.mechanisms.own.OwnPreferences`), the public offer history (read-only), the
 party names, the time and its seeded generator — never the scenario, the mechanism or another
-party's preferences.
+party's preferences. Only a run that opts in to "utilities public, reservations private"
+(protocol option ``public_utilities``) adds the other parties' utility functions
+(:attr:`AgentView.public_utilities`), never their reservation values.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
+from accord.mechanisms.alternating_offers.public import PublicUtility
 from accord.mechanisms.own import OwnPreferences, ReadOnlyList
 from accord.mechanisms.session import Clock
 
@@ -42,6 +45,7 @@ class AgentView:
     __slots__ = (
         "_clock",
         "_history",
+        "_public",
         "_rng",
         "_seed",
         "parties",
@@ -57,6 +61,7 @@ class AgentView:
         clock: Clock,
         history: list[OfferRecord],
         seed: np.random.SeedSequence,
+        public_utilities: Mapping[str, PublicUtility] | None = None,
     ):
         self.preferences = preferences
         self.parties = parties
@@ -66,6 +71,14 @@ class AgentView:
         self._rng: np.random.Generator | None = None
         self._history = ReadOnlyList(history)
         self._clock = clock
+        self._public = public_utilities
+
+    @property
+    def public_utilities(self) -> Mapping[str, PublicUtility] | None:
+        """The other parties' utility functions, by party name, without their reservation
+        values — only under the regime "utilities public, reservations private" (protocol
+        option ``public_utilities``); ``None`` otherwise (the default)."""
+        return self._public
 
     @property
     def rng(self) -> np.random.Generator:

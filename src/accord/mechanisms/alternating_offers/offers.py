@@ -10,6 +10,11 @@ a row pass the rule (``details`` then say who accepted and who was left out). On
 one action of each party. The negotiation ends at agreement, when a party walks away or fails,
 or at the deadline (rounds and/or wall time).
 
+Information: each agent's view holds its own preferences, the public offer history and the
+time. With the option ``public_utilities: true`` (the regime "utilities public, reservations
+private", :mod:`~accord.mechanisms.alternating_offers.public`) it also holds the other
+parties' utility functions, without their reservation values or discounts; off by default.
+
 Trace: ``offer``, ``accept``, ``reject``, ``end`` by the acting party; ``agreement``,
 ``timeout`` or ``failure`` at the end.
 """
@@ -24,6 +29,7 @@ import numpy as np
 
 from accord.errors import ParticipantFailure, ProtocolError
 from accord.mechanisms.alternating_offers.agent_role import Agent, AgentView, OfferRecord, Response
+from accord.mechanisms.alternating_offers.public import PUBLIC_UTILITIES, public_utilities
 from accord.mechanisms.own import own_preferences
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.session import Option, ProtocolInfo, Session, too_slow
@@ -38,7 +44,14 @@ class OffersSession(Session):
     protocol = ALTERNATING_OFFERS
     party_role = "agent"
 
-    def __init__(self, scenario: Scenario, spec: RunSpec, agents: Sequence[Agent], first: int):
+    def __init__(
+        self,
+        scenario: Scenario,
+        spec: RunSpec,
+        agents: Sequence[Agent],
+        first: int,
+        public: bool = False,
+    ):
         super().__init__(scenario, spec, spec.deadline.rounds)
         n = len(scenario.parties)
         if not 0 <= first < n:
@@ -56,7 +69,14 @@ class OffersSession(Session):
         prefs = [own_preferences(scenario, i) for i in range(n)]
         self.own = list(prefs)
         self.views = [
-            AgentView(prefs[i], self.names, self.clock, self.history, self.seeds.party_seed(i))
+            AgentView(
+                prefs[i],
+                self.names,
+                self.clock,
+                self.history,
+                self.seeds.party_seed(i),
+                public_utilities(scenario, i) if public else None,
+            )
             for i in range(n)
         ]
 
@@ -170,7 +190,9 @@ def play(
     to ``sink`` if given)."""
     if spec.deadline.rounds is None and spec.deadline.seconds is None:
         raise ProtocolError("a negotiation needs a deadline in rounds or seconds")
-    return OffersSession(scenario, spec, parties, int(options["first"])).stream_to(sink).play()
+    public = bool(options[PUBLIC_UTILITIES])
+    session = OffersSession(scenario, spec, parties, int(options["first"]), public)
+    return session.stream_to(sink).play()
 
 
 PROTOCOL = ProtocolInfo(
@@ -181,7 +203,16 @@ PROTOCOL = ProtocolInfo(
     mediator_interface=None,
     mediators=(0, 0),
     default_rounds=1000,
-    options=(Option("first", int, 0, "index of the party that moves first"),),
+    options=(
+        Option("first", int, 0, "index of the party that moves first"),
+        Option(
+            PUBLIC_UTILITIES,
+            bool,
+            False,
+            "utilities public, reservations private: each agent also sees the other parties' "
+            "utility functions (not their reservation values or discounts)",
+        ),
+    ),
     play=play,
 )
 
@@ -194,9 +225,11 @@ def run_alternating_offers(
     deadline: Deadline | None = None,
     seed: int | None = None,
     first: int = 0,
+    public_utilities: bool = False,
 ) -> NegotiationResult:
     """Run one negotiation between agent objects (agent ``i`` plays party ``i``) through the
-    run contract: the same as :func:`accord.run` with these objects as the participants."""
+    run contract: the same as :func:`accord.run` with these objects as the participants
+    (``public_utilities``: the protocol option of that name)."""
     ids = tuple(agent_ids) if agent_ids is not None else tuple(type(a).__name__ for a in agents)
     spec = RunSpec(
         scenario.name,
@@ -204,6 +237,6 @@ def run_alternating_offers(
         ALTERNATING_OFFERS,
         deadline=deadline or Deadline(),
         seed=seed,
-        options={"first": first},
+        options={"first": first, PUBLIC_UTILITIES: True} if public_utilities else {"first": first},
     )
     return PROTOCOL.run(spec, scenario, agents)
