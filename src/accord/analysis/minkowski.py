@@ -41,16 +41,37 @@ class MinkowskiFrontier:
 def _step(
     front: np.ndarray, table_a: np.ndarray, table_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Frontier of ``front ⊕ {(a_v, b_v)}``: returns (points, parent, value)."""
+    """Frontier of ``front ⊕ {(a_v, b_v)}``: returns (points, parent, value).
+
+    ``front`` is sorted by party 1 descending, so each shifted copy ``front + (a_v, b_v)`` is
+    too (rounding is monotone): the candidates are ``r`` sorted runs, merged by a stable sort
+    (timsort finds the runs: O(n log r), against a full three-key ``lexsort`` that took 2.4 of
+    the 4.2 s of a 60-issue opposed space). Ties are broken exactly as :func:`pareto_indices`
+    broke them on the candidates listed parent by parent (equal party-1 utilities: larger
+    party-2 first; equal vectors: the earlier parent, then the earlier value), so the frontier
+    and the outcomes chosen are the same as before.
+    """
     # Drop values dominated within the issue first: they can never help (monotonicity).
     vals = pareto_indices(np.stack([table_a, table_b], axis=1))
     m, r = front.shape[0], vals.size
-    cand = np.empty((m * r, 2))
-    cand[:, 0] = (front[:, 0][:, None] + table_a[vals][None, :]).reshape(-1)
-    cand[:, 1] = (front[:, 1][:, None] + table_b[vals][None, :]).reshape(-1)
-    keep = pareto_indices(cand)
-    parent, which = np.divmod(keep, r)
-    return cand[keep], parent.astype(np.int64), vals[which].astype(np.int64)
+    u1 = (table_a[vals][:, None] + front[:, 0][None, :]).reshape(-1)
+    u2 = (table_b[vals][:, None] + front[:, 1][None, :]).reshape(-1)
+    order = np.argsort(-u1, kind="stable")
+    s1 = u1[order]
+    tied = np.flatnonzero(s1[1:] == s1[:-1])
+    if tied.size:  # reorder each run of equal u1: u2 descending, then (parent, value) order
+        pos = np.union1d(tied, tied + 1)  # positions of tied candidates, runs in place
+        idx = order[pos]
+        rank = (idx % m) * r + idx // m  # the candidate's index in (parent, value) order
+        order[pos] = idx[np.lexsort((rank, -u2[idx], -s1[pos]))]
+    s2 = u2[order]
+    best_before = np.empty(order.size)
+    best_before[0] = -np.inf
+    np.maximum.accumulate(s2[:-1], out=best_before[1:])
+    keep = order[s2 > best_before]
+    which, parent = np.divmod(keep, m)
+    points = np.stack([u1[keep], u2[keep]], axis=1)
+    return points, parent.astype(np.int64), vals[which].astype(np.int64)
 
 
 def minkowski_frontier(
