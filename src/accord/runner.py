@@ -356,11 +356,18 @@ def mediate(
     return results[0] if repeat is None else results
 
 
+#: Seconds the Nash comparison of :func:`mediate` gives each analysis: only huge nonlinear
+#: (hyper-rectangle) spaces use it, whose exact frontier can take a minute to prove; the
+#: comparison then uses the best frontier found and says so (``nash_exact``).
+NASH_SECONDS = 2.0
+
+
 def _with_nash(result: NegotiationResult, scenario: Scenario) -> NegotiationResult:
     from accord.analysis import analyze_timeline
 
-    analysis = analyze_timeline(scenario).at(result.rounds).analysis
+    analysis = analyze_timeline(scenario, time_limit=NASH_SECONDS).at(result.rounds).analysis
     details = dict(result.details)
+    details["nash_exact"] = analysis.exact
     best = None if analysis.consensus is None else analysis.consensus.best
     for key, point in (("nash", analysis.nash), ("best_passing", best)):
         if point is None:

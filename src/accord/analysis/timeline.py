@@ -69,24 +69,29 @@ class TimelineAnalysis:
         return self.snapshots[bisect_right(rounds, round)]
 
 
-def analyze_timeline(scenario: Scenario, *, discretize: int = 11) -> TimelineAnalysis:
+def analyze_timeline(
+    scenario: Scenario, *, discretize: int = 11, time_limit: float = 60.0
+) -> TimelineAnalysis:
     """Analyse ``scenario`` at the start of its timeline and right after each event, once.
 
     Real issues are discretised at ``discretize`` evenly spaced points first (as
     :func:`~accord.analysis.analyze` does), so that every snapshot shares one outcome space.
     The result is kept with the scenario object: asking again (a report, the CLI, the Nash
-    comparison of :func:`accord.mediate`) costs nothing.
+    comparison of :func:`accord.mediate`) costs nothing. ``time_limit`` is each analysis's
+    (see :func:`~accord.analysis.analyze`).
     """
-    return scenario.derived(_analyze_timeline, discretize)
+    return scenario.derived(_analyze_timeline, discretize, time_limit)
 
 
-def _analyze_timeline(scenario: Scenario, discretize: int) -> TimelineAnalysis:
+def _analyze_timeline(scenario: Scenario, discretize: int, time_limit: float) -> TimelineAnalysis:
     sc = scenario.discretized(discretize)
     start = sc.at()
-    snapshots = [Snapshot("start", 0, None, start, analyze(start, discretize=discretize))]
+
+    def one(snap: Scenario) -> Analysis:
+        return analyze(snap, discretize=discretize, time_limit=time_limit)
+
+    snapshots = [Snapshot("start", 0, None, start, one(start))]
     for ev in sc.timeline.events:
         snap = sc.at(through=ev.name)
-        snapshots.append(
-            Snapshot(ev.name, ev.round, ev, snap, analyze(snap, discretize=discretize))
-        )
+        snapshots.append(Snapshot(ev.name, ev.round, ev, snap, one(snap)))
     return TimelineAnalysis(sc, tuple(snapshots))

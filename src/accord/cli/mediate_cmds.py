@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,9 +15,10 @@ import accord
 from accord.cli.app import PartiesOpt, ScenarioArg, app, guarded, parse_parties, print_json
 from accord.cli.case_render import render_phased_agreement, render_timeline
 from accord.cli.negotiate_cmds import interrupted_trace
-from accord.cli.progress import run_progress
+from accord.cli.progress import run_progress, working
 from accord.reports import case_report, plot_result
 from accord.reports.html import write_html
+from accord.runner import NASH_SECONDS
 
 MAX_ROWS = 24
 
@@ -64,7 +66,16 @@ def mediate(
     """Mediate a negotiation: the mediator meets the parties, proposes packages, they answer."""
     profiles = parse_parties(parties)
     loaded = accord.load(scenario, profiles=profiles)
-    with interrupted_trace(trace), run_progress("mediations", repeat, quiet=json_out) as tick:
+    size = loaded.space.size
+    what = f"mediating {loaded.name}" + (f" ({size:.3g} outcomes)" if size else "")
+    # one run shows a spinner (the run and the Nash comparison after it can take seconds on a
+    # huge space); repeated runs a bar
+    spinner = working(what, quiet=json_out) if repeat == 1 else nullcontext()
+    with (
+        interrupted_trace(trace),
+        spinner,
+        run_progress("mediations", repeat, quiet=json_out) as tick,
+    ):
         results = accord.mediate(
             loaded,
             list(mediator) if mediator else None,
@@ -79,7 +90,8 @@ def mediate(
             progress=tick,
         )
     first = results[0]
-    timeline = accord.analyze_timeline(loaded)  # once: the reports and the tables share it
+    # once, with the Nash comparison's budget: the reports and the tables share it
+    timeline = accord.analyze_timeline(loaded, time_limit=NASH_SECONDS)
     sc = timeline.scenario  # real issues discretised as the mediation had them
     phased_case = not sc.timeline.is_empty
     report = case_report(sc, first, timeline) if html is not None or phased_case else None

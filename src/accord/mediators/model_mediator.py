@@ -36,10 +36,15 @@ from accord.mechanisms.spec import CAUCUS
 from accord.mediators.party_model import (
     Estimate,
     Evidence,
+    evidence_key,
     fit,
+    interleave,
     probe_plan,
     read_evidence,
     refinements,
+    solve,
+    solve_key,
+    with_reservation,
 )
 from accord.outcomes.space import OutcomeSpace
 from accord.registry import register_mediator
@@ -154,6 +159,13 @@ def _searched(
     return best_at if best_at is not None else space.to_index(starts[-1])
 
 
+def searched(space: OutcomeSpace) -> bool:
+    """True for a space too large to enumerate under the estimated model (more than
+    :data:`ENUMERATE` outcomes): it is searched issue by issue, and probed within the budget
+    (see :class:`ModelMediator`)."""
+    return not (space.is_indexable and (space.size or 0) <= ENUMERATE)
+
+
 def estimated_nash(
     space: OutcomeSpace,
     ests: Sequence[Estimate],
@@ -163,9 +175,8 @@ def estimated_nash(
     """The package maximising the estimated Nash product over the estimated acceptable set
     (exhaustive up to :data:`ENUMERATE` outcomes, issue-by-issue ascent beyond), keeping the
     ``locked`` issues (position -> value index) at their values."""
-    size = space.size or 0
     locked = locked or {}
-    if space.is_indexable and size <= ENUMERATE:
+    if not searched(space):
         return _enumerated(space, ests, excluded, locked)
     return _searched(space, ests, excluded, locked)
 
@@ -184,9 +195,8 @@ def estimated_widest(
     :data:`ENUMERATE` outcomes; beyond, an issue-by-issue ascent that skips packages whose
     rejections leave them short of the rule."""
     scoring = rule_score(rule, names)
-    size = space.size or 0
     locked = locked or {}
-    if space.is_indexable and size <= ENUMERATE:
+    if not searched(space):
         return _enumerated(space, ests, set(), locked, scoring, rejected)
     r = np.array([e.reservation for e in ests])
     excluded = set()
@@ -211,6 +221,15 @@ class ModelMediator:
     modelled, or only ``reserve`` queries of a party's budget are left, it proposes; a
     rejection is evidence for the next proposal.
 
+    On a space too large to enumerate (:func:`searched`) and for the budget (60 issues of 10
+    values need 541 ratings; 50 queries give at most 250) it asks a little about every issue
+    rather than everything about the first few: the variations are shuffled per issue and
+    asked issue by issue in turn, and rankings then mix issues, so that they also weigh them.
+    Memory and time grow with the answers (the model is one table per issue, searched issue
+    by issue), never with the space. There, once only the reserve is left, it still asks
+    again for a red line that may have moved, paced so that the reserve lasts until the
+    deadline.
+
     Reference: H. Raiffa, J. Richardson, D. Metcalfe (2002), *Negotiation Analysis*, Harvard
     University Press (the confidential mediator who models each side); R. L. Keeney,
     H. Raiffa (1976), *Decisions with Multiple Objectives* (additive value functions); J. Nash
@@ -221,16 +240,24 @@ class ModelMediator:
         self.reserve = reserve
         self._memo: dict[tuple[str, int], Evidence] = {}
         self._fits: dict[tuple[str, int], Estimate] = {}
-        self._candidates: dict[tuple[int, ...], int] = {}
+        self._fitted: dict[tuple, Estimate] = {}  # by evidence content: keeps ids stable
+        self._solved: dict[tuple, Estimate] = {}  # least squares by its rows
+        self._candidates: dict[tuple, int] = {}
         self._plans: dict[str, list[list[int]]] = {}
+        self._spread: dict[str, bool] = {}  # per party: is its plan asked issue by issue in turn
+        self._orders: dict[str, list[int]] = {}
         self._waited = -1  # last round in which nothing looked acceptable to all
 
     def start(self, view: MediatorView) -> None:
         self._waited = -1
         self._memo.clear()
         self._fits.clear()
+        self._fitted.clear()
+        self._solved.clear()
         self._candidates.clear()
         self._plans.clear()
+        self._spread.clear()
+        self._orders.clear()
 
     def next_message(self, view: MediatorView, party: str) -> Message | None:
         query = self._explore(view, party)
@@ -303,18 +330,38 @@ class ModelMediator:
         moved = last_no >= last_red and last_no >= 0
         return view.round > last_red and (moved or self._waited >= last_red)
 
+    def _refresh(self, view: MediatorView, party: str) -> Query | None:
+        """With only the reserve of ``party``'s budget left on a searched space (too large to
+        learn within the budget): ask again for a red line it stated that may have moved, at
+        most once every ``rounds left / reserve left`` rounds, so that the reserve lasts until
+        the deadline and one query is always kept for a proposal."""
+        if not searched(view.space):
+            return None  # small spaces: the plan leaves room for red lines before the reserve
+        ev = self._evidence(view, party)
+        spare = view.budget_left(party) - 1
+        if ev.threshold is None or spare <= 0 or not self._stale_red_line(view, party):
+            return None
+        last = max(
+            (x.round for x in view.notebook.of(party) if x.query.kind == "red_line"), default=-1
+        )
+        pace = max(view.rounds - view.round, 1) / (spare + 1)
+        return red_line() if view.round - last >= pace else None
+
     def _candidate(self, view: MediatorView) -> int:
-        """The estimated Nash package, excluding every rejected proposal (memoised)."""
-        key = tuple(len(view.notebook.of(p)) for p in view.parties)
+        """The estimated Nash package, excluding every rejected proposal (memoised on what it
+        depends on: the estimates and the standing rejections, so that a repeated red line or
+        an acceptance costs no new search)."""
+        ests = [self._estimate(view, p) for p in view.parties]
+        standing = [self._standing_rejections(view, p) for p in view.parties]
+        key = (tuple(id(e) for e in ests), tuple(frozenset(x) for x in standing))
         if key not in self._candidates:
-            ests = [self._estimate(view, p) for p in view.parties]
             if self._unanimity(view):
-                excluded = {x for p in view.parties for x in self._standing_rejections(view, p)}
+                excluded = set().union(*standing)
                 self._candidates[key] = estimated_nash(view.space, ests, excluded, view.locked)
             else:
                 rejected: dict[int, list[int]] = {}
-                for i, p in enumerate(view.parties):
-                    for x in self._standing_rejections(view, p):
+                for i, mine in enumerate(standing):
+                    for x in mine:
                         rejected.setdefault(x, []).append(i)
                 self._candidates[key] = estimated_widest(
                     view.space, ests, view.rule, view.parties, rejected, view.locked
@@ -329,28 +376,67 @@ class ModelMediator:
         return self._memo[key]
 
     def _estimate(self, view: MediatorView, party: str) -> Estimate:
+        """The fitted estimate of ``party``, refitted only when the evidence it is fitted to
+        changed (a repeated red line or an acceptance does not change it)."""
         key = (party, len(view.notebook.of(party)))
         if key not in self._fits:
-            self._fits[key] = fit(view.space, self._evidence(view, party))
+            ev = self._evidence(view, party)
+            content = evidence_key(ev)
+            if content not in self._fitted:
+                self._fitted[content] = self._fit(view, ev)
+            self._fits[key] = self._fitted[content]
         return self._fits[key]
 
+    def _order(self, party: str) -> list[int]:
+        """The packages of ``party``'s plan in the order they are to be rated (memoised)."""
+        if party not in self._orders:
+            plan = self._plans[party]
+            chain = interleave(plan) if self._spread[party] else itertools.chain(*plan)
+            self._orders[party] = list(dict.fromkeys(chain))
+        return self._orders[party]
+
+    def _fit(self, view: MediatorView, ev: Evidence) -> Estimate:
+        """:func:`fit`, solving the least squares again only when its rows changed (a party
+        whose red line moves is not refitted)."""
+        if not (ev.rated or ev.rankings or ev.rejected):
+            return fit(view.space, ev)
+        rows = solve_key(ev)
+        if rows not in self._solved:
+            self._solved[rows] = solve(view.space, ev)
+        return with_reservation(self._solved[rows], ev, view.space)
+
     def _plan(self, view: MediatorView, party: str) -> list[list[int]]:
+        """Per issue, the packages to ask ``party`` about (:func:`probe_plan`). When its
+        budget cannot cover them all (a huge space), each issue's variations are shuffled and
+        the issues are asked in turn (:func:`interleave`): a little about every issue beats
+        everything about the first few."""
         if party not in self._plans:
             rng = np.random.default_rng(view.party_seed(party))
             base = tuple(int(rng.integers(0, r)) for r in view.space.radices)
-            self._plans[party] = probe_plan(view.space, base)
+            plan = probe_plan(view.space, base)
+            # the whole budget less the reserve and the red line, so that every member of a
+            # coalition (each building its own plan, at its own time) decides alike
+            budget = view.budget_left(party) + len(view.notebook.of(party))
+            capacity = (budget - self.reserve - 1) * MAX_PACKAGES
+            too_many = 1 + sum(len(row) - 1 for row in plan) > capacity
+            self._spread[party] = searched(view.space) and too_many
+            if self._spread[party]:
+                plan = [
+                    [row[0], *(row[1:][k] for k in rng.permutation(len(row) - 1))] for row in plan
+                ]
+            self._plans[party] = plan
         return self._plans[party]
 
     def _explore(self, view: MediatorView, party: str) -> Query | None:
         """The next question for ``party`` (from its own answers only), or None when done."""
         if view.budget_left(party) <= self.reserve:
-            return None
+            return self._refresh(view, party)
         ev = self._evidence(view, party)
         if "red_line" not in ev.asked or self._stale_red_line(view, party):
             return red_line()
         plan = self._plan(view, party)
         if "rate" not in ev.refused:
-            todo = [p for p in dict.fromkeys(itertools.chain(*plan)) if p not in ev.rated]
+            todo = [p for p in self._order(party) if p not in ev.rated]
             if not todo:
                 base = view.space.from_index(plan[0][0])
                 todo = refinements(view.space, self._estimate(view, party), base, ev)
@@ -358,18 +444,28 @@ class ModelMediator:
         if "top_issue" not in ev.asked:
             return top_issue()
         asked = {frozenset(r) for r in ev.rankings}
-        for chunk in self._rank_chunks(view, plan, ev):
+        for chunk in self._rank_chunks(view, party, plan, ev):
             if frozenset(chunk) not in asked:
                 return rank(*chunk)
         return None
 
-    def _rank_chunks(self, view: MediatorView, plan: list[list[int]], ev: Evidence) -> list:
+    def _rank_chunks(
+        self, view: MediatorView, party: str, plan: list[list[int]], ev: Evidence
+    ) -> list:
         """Rankings to ask: each issue's variations (with the base), then the base against
-        the best variation of every issue (as fitted from the first rankings)."""
+        the best variation of every issue (as fitted from the first rankings). When the budget
+        cannot cover the plan, each ranking mixes variations of different issues taken in turn
+        (:func:`interleave`), so that the rankings also say which issues weigh more."""
         width = MAX_PACKAGES - 1
-        chunks = [
-            [row[0], *row[1:][k : k + width]] for row in plan for k in range(0, len(row) - 1, width)
-        ]
+        if self._spread[party]:
+            order = interleave([row[1:] for row in plan])  # across issues: weighs them
+            chunks = [[plan[0][0], *order[k : k + width]] for k in range(0, len(order), width)]
+        else:
+            chunks = [
+                [row[0], *row[1:][k : k + width]]
+                for row in plan
+                for k in range(0, len(row) - 1, width)
+            ]
         if len(ev.rankings) < len(chunks):
             return chunks
         first = Evidence(rankings=ev.rankings[: len(chunks)], top_issue=ev.top_issue)

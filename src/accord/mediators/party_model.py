@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -26,6 +27,8 @@ from accord.outcomes.space import OutcomeSpace
 SMALL_ISSUE = 25
 #: A larger numeric issue is first asked at this many evenly spaced values.
 GRID = 9
+
+T = TypeVar("T")
 
 
 def is_large(space: OutcomeSpace, issue: int) -> bool:
@@ -50,6 +53,21 @@ class Evidence:
     @property
     def rejected(self) -> list[int]:
         return [p for p, ok in self.votes.items() if not ok]
+
+
+def solve_key(ev: Evidence) -> tuple:
+    """Everything the least squares of :func:`solve` reads from ``ev``, hashable and in order:
+    equal keys give equal solutions. The red line enters only as the target of rejected
+    packages the party has not rated."""
+    unrated = tuple(p for p in ev.rejected if p not in ev.rated)
+    threshold = ev.threshold if unrated and ev.rated else None
+    return (tuple(ev.rated.items()), tuple(ev.rankings), tuple(ev.rejected), threshold)
+
+
+def evidence_key(ev: Evidence) -> tuple:
+    """Everything :func:`fit` reads from ``ev``, hashable and in order: equal keys give equal
+    estimates."""
+    return (*solve_key(ev), ev.threshold, ev.top_issue)
 
 
 def read_evidence(exchanges: Sequence[Exchange]) -> Evidence:
@@ -122,12 +140,40 @@ def _basis(space: OutcomeSpace, issue: int, seen: np.ndarray) -> np.ndarray:
 
 
 def _digits(space: OutcomeSpace, packages: Sequence[int]) -> np.ndarray:
-    rows = [space.from_index(int(p)) for p in packages]
-    return np.array(rows, dtype=np.int64).reshape(len(rows), len(space.issues))
+    """Digits ``(n, issues)`` of exact package indices: mixed-radix division done once per
+    package with the radices read once (``space.from_index`` recomputes the space's size per
+    call, which dominates on spaces of 10^60 outcomes)."""
+    radices = [int(r) for r in space.radices][::-1]
+    out = np.empty((len(packages), len(radices)), dtype=np.int64)
+    for n, package in enumerate(packages):
+        rest = int(package)
+        row = []
+        for r in radices:
+            rest, d = divmod(rest, r)
+            row.append(d)
+        out[n] = row[::-1]
+    return out
+
+
+def _strides(space: OutcomeSpace) -> list[int]:
+    """Exact (Python int) place values of the issues in an outcome index."""
+    out, place = [], 1
+    for r in reversed([int(x) for x in space.radices]):
+        out.append(place)
+        place *= r
+    return out[::-1]
 
 
 def fit(space: OutcomeSpace, ev: Evidence) -> Estimate:
-    """Least-squares additive estimate of one party from its evidence."""
+    """Least-squares additive estimate of one party from its evidence, with its red line."""
+    if not (ev.rated or ev.rankings or ev.rejected):
+        return solve(space, ev)  # nothing disclosed: flat, at the red line if stated
+    return with_reservation(solve(space, ev), ev, space)
+
+
+def solve(space: OutcomeSpace, ev: Evidence) -> Estimate:
+    """The least-squares additive estimate of one party (red line not yet set: see
+    :func:`with_reservation`)."""
     ranked = [p for r in ev.rankings for p in r]
     packages = list(dict.fromkeys([*ev.rated, *ranked, *ev.rejected]))
     if not packages:
@@ -159,11 +205,10 @@ def fit(space: OutcomeSpace, ev: Evidence) -> Estimate:
     for b in bases:
         tables.append(b @ theta[col : col + b.shape[1]])
         col += b.shape[1]
-    est = Estimate(tuple(tables), float(theta[0]), 0.0, scaled)
-    return _with_reservation(est, ev, space)
+    return Estimate(tuple(tables), float(theta[0]), 0.0, scaled)
 
 
-def _with_reservation(est: Estimate, ev: Evidence, space: OutcomeSpace) -> Estimate:
+def with_reservation(est: Estimate, ev: Evidence, space: OutcomeSpace) -> Estimate:
     """The stated red line, or (none stated) a floor raised past every rejected proposal."""
     tables = list(est.tables)
     if ev.top_issue is not None and not est.scaled:
@@ -187,6 +232,7 @@ def probe_plan(space: OutcomeSpace, base: tuple[int, ...]) -> list[list[int]]:
     issues at :data:`GRID` evenly spaced values), ``base`` itself first in each list."""
     plan = []
     anchor = space.to_index(base)
+    strides = _strides(space)
     for i, n in enumerate(int(r) for r in space.radices):
         values: Sequence[int] = range(n)
         if is_large(space, i):
@@ -195,11 +241,16 @@ def probe_plan(space: OutcomeSpace, base: tuple[int, ...]) -> list[list[int]]:
         row = [anchor]
         for v in values:
             if int(v) != base[i]:
-                d = list(base)
-                d[i] = int(v)
-                row.append(space.to_index(d))
+                row.append(anchor + (int(v) - int(base[i])) * strides[i])
         plan.append(row)
     return plan
+
+
+def interleave(rows: Sequence[Sequence[T]]) -> list[T]:
+    """The items of ``rows`` taken in turn: every row's first item, then every row's second
+    (rows that have run out are skipped)."""
+    longest = max((len(r) for r in rows), default=0)
+    return [r[k] for k in range(longest) for r in rows if k < len(r)]
 
 
 def refinements(
