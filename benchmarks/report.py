@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import mechanisms_section
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
@@ -349,6 +350,7 @@ def targets(data: dict[str, Any], huge_ok: bool | None, corpus_ok: bool | None) 
             "| target | measured | verdict |",
             "|---|---|---|",
             *sao_targets(data),
+            *mechanisms_section.targets(data.get("mechanisms")),
             *tournament_targets(data),
         ]
     by_k = {r["k"]: r for r in data["sizes"]}
@@ -379,6 +381,7 @@ def targets(data: dict[str, Any], huge_ok: bool | None, corpus_ok: bool | None) 
         f"{num(agree, '.1e')} on {cmp_.get('compared', 0)} domains | "
         f"{verdict(None if agree is None else agree <= 1e-12 and cmp_.get('compared', 0) >= 20)} |",
         *sao_targets(data),
+        *mechanisms_section.targets(data.get("mechanisms")),
         *tournament_targets(data),
     ]
 
@@ -805,7 +808,8 @@ def render(data: dict[str, Any]) -> str:
         "shared and noisy. Times are medians [min–max] over fresh child processes, from reading",
         "the GENIUS XML files to the final result; imports and interpreter start-up are",
         "listed apart. The negotiation and tournament sections below have their own date and",
-        "command (the sections can be run apart: `run.py --only analysis|sao|tournament`).",
+        "command (the sections can be run apart: `run.py --only` analysis, corpus, mechanisms,",
+        "sao, tournament or consensus).",
         "",
         *header,
         "",

@@ -28,6 +28,7 @@ beside the study's published pass rates (skipped without ``../shared/scenarios/s
 
     .venv/bin/python benchmarks/run.py [--quick] [--reps 3] [--skip-negmas] [--skip-corpus] ...
     .venv/bin/python benchmarks/run.py --only corpus   # the ANAC 2014 rows alone
+    .venv/bin/python benchmarks/run.py --only mechanisms   # huge_negotiation/mediation.py
     .venv/bin/python benchmarks/run.py --only sao [--sao-procs 3] [--sao-reps 10]
     .venv/bin/python benchmarks/run.py --only tournament [--quick] [--tournament-procs 3]
 """
@@ -49,6 +50,7 @@ from typing import Any
 
 import consensus
 import generate
+import mechanisms_section
 import numpy as np
 import report
 
@@ -177,7 +179,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--corpus-timeout", type=float, default=120.0)
     ap.add_argument(
         "--only",
-        choices=("all", "analysis", "corpus", "sao", "tournament", "consensus"),
+        choices=("all", "analysis", "corpus", "mechanisms", "sao", "tournament", "consensus"),
         default="all",
         help="run one section; the others keep their previous results from out/results.json",
     )
@@ -683,6 +685,11 @@ def main(argv: list[str] | None = None) -> int:
         data["corpus"] = bench_corpus(a)
         data["corpus_present"] = CORPUS.is_dir()
         data["corpus_run"] = {"date": report.utc_now(), "rev": report.git_rev()}
+    if a.only in ("all", "mechanisms"):
+        log("huge spaces in the mechanisms ...")
+        data["mechanisms"] = dict(
+            mechanisms_section.run(ACCORD_PY), date=report.utc_now(), rev=report.git_rev()
+        )
     if a.only in ("all", "sao"):
         data["sao"] = bench_sao(a)
         data["sao"]["negmas_version"] = negmas_version
@@ -696,6 +703,8 @@ def main(argv: list[str] | None = None) -> int:
     text = (
         report.render(data).rstrip("\n")
         + "\n\n"
+        + "\n".join(mechanisms_section.section(data.get("mechanisms")))
+        + "\n"
         + "\n".join(consensus.section(data.get("consensus")))
     )
     output = Path(a.output)
