@@ -90,6 +90,13 @@ class ReadOnlyList(Sequence[T]):
         return f"ReadOnlyList({self._items!r})"
 
 
+def digits_of(space: OutcomeSpace, outcomes: Sequence[int]) -> np.ndarray:
+    """Digits ``(n, issues)`` of outcome indices given as Python integers (any space size: an
+    index of a 10^60-outcome space does not fit an integer array, its digits do)."""
+    rows = [space.from_index(int(o)) for o in outcomes]
+    return np.array(rows, dtype=np.int64).reshape(len(rows), len(space.issues))
+
+
 def row_evaluator(scenario: Scenario, party_index: int) -> Callable[[Sequence[int]], float]:
     """A fast evaluator of one party's utility of one outcome given as digits (computed once
     per scenario). Bit-identical to ``party.utility.evaluate``: the same terms added in the same
@@ -215,9 +222,7 @@ class OwnUtility(_Frozen):
 
     def utilities(self, packages: Sequence[int]) -> np.ndarray:
         """This party's utility of each package (evaluated on demand, never enumerates)."""
-        rows = [self.space.from_index(int(p)) for p in packages]
-        digits = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.space.issues))
-        return self.evaluate(digits)
+        return self.evaluate(digits_of(self.space, packages))
 
     def evaluate(self, digits: np.ndarray) -> np.ndarray:
         """This party's utility of outcomes given as digits ``(n, issues)``."""

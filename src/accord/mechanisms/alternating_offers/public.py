@@ -28,6 +28,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from accord.mechanisms.own import digits_of
 from accord.outcomes.space import OutcomeSpace
 from accord.preferences.utility import LinearAdditive, UtilityFunction
 from accord.scenario import Scenario
@@ -148,9 +149,7 @@ class PublicUtility:
 
     def utilities(self, outcomes: Sequence[int]) -> np.ndarray:
         """The party's utility of each outcome index."""
-        rows = [self.space.from_index(int(o)) for o in outcomes]
-        digits = np.array(rows, dtype=np.int64).reshape(len(rows), len(self.space.issues))
-        return self.evaluate(digits)
+        return self.evaluate(digits_of(self.space, outcomes))
 
     def evaluate(self, digits: np.ndarray) -> np.ndarray:
         """The party's utility of outcomes given as digits ``(n, issues)``."""
