@@ -34,10 +34,11 @@ from accord.registry import (
     strategies,
     strategy,
 )
-from accord.runner import mediate, mediation, negotiate, negotiation, repeat, run
+from accord.runner import NASH_SECONDS, mediate, mediation, negotiate, negotiation, repeat, run
 from accord.scenario import Party, Scenario
 
 __all__ = [
+    "NASH_SECONDS",
     "AccordError",
     "AgentError",
     "AgreementRule",

@@ -18,7 +18,6 @@ from accord.cli.negotiate_cmds import interrupted_trace
 from accord.cli.progress import run_progress, working
 from accord.reports import case_report, plot_result
 from accord.reports.html import write_html
-from accord.runner import NASH_SECONDS
 
 MAX_ROWS = 24
 
@@ -91,7 +90,7 @@ def mediate(
         )
     first = results[0]
     # once, with the Nash comparison's budget: the reports and the tables share it
-    timeline = accord.analyze_timeline(loaded, time_limit=NASH_SECONDS)
+    timeline = accord.analyze_timeline(loaded, time_limit=accord.NASH_SECONDS)
     sc = timeline.scenario  # real issues discretised as the mediation had them
     phased_case = not sc.timeline.is_empty
     report = case_report(sc, first, timeline) if html is not None or phased_case else None
