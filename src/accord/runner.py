@@ -23,9 +23,10 @@ from typing import Any, overload
 
 from accord.errors import ProtocolError
 from accord.mechanisms import PROTOCOLS
+from accord.mechanisms.alternating_offers.public import PUBLIC_UTILITIES
 from accord.mechanisms.result import NegotiationResult
 from accord.mechanisms.sink import TraceDestination, TraceSink
-from accord.mechanisms.spec import ALTERNATING_OFFERS, CAUCUS, Deadline, RunSpec
+from accord.mechanisms.spec import ALTERNATING_OFFERS, CAUCUS, Deadline, OptionValue, RunSpec
 from accord.registry import MEDIATORS, REGISTRIES
 from accord.scenario import Scenario
 
@@ -132,16 +133,22 @@ def negotiation(
     per_call: float | None = 5.0,
     discretize: int = 11,
     profiles: Sequence[str] | None = None,
+    public_utilities: bool = False,
 ) -> RunSpec:
     """The spec of an alternating-offers negotiation between registered agents (one per
-    party, in the scenario's party order)."""
+    party, in the scenario's party order). ``public_utilities``: the information regime
+    "utilities public, reservations private" (the protocol option of that name; off by
+    default, and then left out of the spec)."""
+    options: dict[str, OptionValue] = {"first": first}
+    if public_utilities:
+        options[PUBLIC_UTILITIES] = True
     return RunSpec(
         _reference(scenario),
         tuple(agents),
         ALTERNATING_OFFERS,
         deadline=Deadline(rounds=rounds, seconds=seconds, per_call=per_call),
         seed=seed,
-        options={"first": first},
+        options=options,
         profiles=tuple(profiles) if profiles else None,
         discretize=discretize,
     )

@@ -46,6 +46,14 @@ def negotiate(
     trace: Annotated[
         Path | None, typer.Option("--trace", help="Write the trace as JSON Lines.")
     ] = None,
+    public_utilities: Annotated[
+        bool,
+        typer.Option(
+            "--public-utilities",
+            help="Utilities public, reservations private: each agent also sees the other "
+            "parties' utility functions, never their reservation values.",
+        ),
+    ] = False,
 ) -> None:
     """Run an alternating-offers negotiation between registered agents."""
     profiles = parse_parties(parties)
@@ -60,6 +68,7 @@ def negotiate(
             repeat=repeat,
             trace_to=trace,
             progress=tick,
+            public_utilities=public_utilities,
         )
     first = results[0]
     if plot is not None:

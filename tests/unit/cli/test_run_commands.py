@@ -43,3 +43,13 @@ def test_the_json_of_every_protocol_has_the_same_keys():
     st = run_json("mediate", "job-offer", "-m", "hill-climbing", "--rounds", "50")
     cc = run_json("mediate", "job-offer", "-m", "caucus")
     assert list(ao) == list(st) == list(cc)
+
+
+def test_public_utilities_is_a_flag_of_negotiate_and_off_by_default():
+    agents = ("-a", "boulware", "-a", "tit-for-tat")
+    sealed = run_json("negotiate", "job-offer", *agents)
+    public = run_json("negotiate", "job-offer", *agents, "--public-utilities")
+    assert "public_utilities" not in sealed["spec"]["options"]  # a default run's spec is as it was
+    assert public["spec"]["options"] == {"first": 0, "public_utilities": True}
+    # neither agent reads other parties' utilities, so the negotiation itself is the same
+    assert public["agreement"] == sealed["agreement"] and public["rounds"] == sealed["rounds"]
