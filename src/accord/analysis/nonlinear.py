@@ -325,7 +325,6 @@ def _expand(
 class _Run:
     util: np.ndarray
     digits: np.ndarray
-    peak: int
 
 
 def _run(prob: _Problem, tab: _Tables, cap: int) -> _Run:
@@ -335,13 +334,11 @@ def _run(prob: _Problem, tab: _Tables, cap: int) -> _Run:
     st = _State(np.zeros((1, 0), dtype=bool), prob.constant[None, :].copy(), [])
     parents: list[np.ndarray] = []
     choices: list[np.ndarray] = []
-    peak = 1
     for level in range(len(prob.order)):
         st, parent, cell, opt = _expand(prob, tab, st, level)
         keep = _dedupe(st)
         if keep.size > cap:
             keep = keep[_beam(opt[keep] + tab.fut[level + 1].max(axis=0), cap)]
-        peak = max(peak, keep.size)
         st = _State(st.alive[keep], st.util[keep], st.open_ids)
         parents.append(parent[keep])
         choices.append(cell[keep])
@@ -351,7 +348,7 @@ def _run(prob: _Problem, tab: _Tables, cap: int) -> _Run:
         issue = prob.order[level]
         digits[:, issue] = prob.cells[issue][choices[level][cur]]
         cur = parents[level][cur]
-    return _Run(st.util, digits, peak)
+    return _Run(st.util, digits)
 
 
 def _to_cells(prob: _Problem, digits: np.ndarray) -> np.ndarray:

@@ -95,15 +95,15 @@ class _Model:
         nx = int(self.off[-1])
         self.nx = nx
         lin = np.zeros((2, nx))
+        #: each term's weight as an integer (scaled)
+        self.weights = [float(round(t.weight * scale)) for t in prob.terms]
         multi: list[tuple[_Term, float]] = []
-        for t in prob.terms:
-            weight = float(round(t.weight * scale))
+        for t, weight in zip(prob.terms, self.weights, strict=True):
             if len(t.issues) == 1:
                 i = t.issues[0]
                 lin[t.party, self.off[i] : self.off[i + 1]] += weight * t.masks[0]
             else:
                 multi.append((t, weight))
-        self.multi = multi
         n = nx + len(multi)
         self.n = n
         cost = np.zeros((2, n))
@@ -154,11 +154,11 @@ class _Model:
     def utilities(self, cells: np.ndarray) -> np.ndarray:
         """Exact integer utilities ``(n, 2)`` of outcomes given as cell indices."""
         u = np.tile(self.constant, (cells.shape[0], 1))
-        for t in self.prob.terms:
+        for t, weight in zip(self.prob.terms, self.weights, strict=True):
             sat = np.ones(cells.shape[0], dtype=bool)
             for i, m in zip(t.issues, t.masks, strict=True):
                 sat &= m[cells[:, i]]
-            u[:, t.party] += round(t.weight * self.scale) * sat
+            u[:, t.party] += weight * sat
         return u
 
     def upper_bounds(self) -> np.ndarray:
@@ -240,16 +240,15 @@ def certify(prob: _Problem, cells: np.ndarray, util: np.ndarray, deadline: float
     being proven. Outcomes found beyond the candidates join them at the end of the pass, and the
     regions they changed are proven in the next. See the module docstring.
     """
-    del util  # recomputed exactly in integers
     try:
         import highspy
     except ImportError:  # pragma: no cover - a core dependency
-        return Certificate(cells, _raw(prob, cells), False, None, 0, "no proof: highspy is missing")
+        return Certificate(cells, util, False, None, 0, "no proof: highspy is missing")
     weights = [t.weight for t in prob.terms] + [float(c) for c in prob.constant]
     scale = _scale(weights)
     if scale is None or sum(abs(w) for w in weights) * scale > MAX_INTEGER_UTILITY:
         why = "no proof: the rectangles' utilities are not integers of at most 6 decimals"
-        return Certificate(cells, _raw(prob, cells), False, None, 0, why)
+        return Certificate(cells, util, False, None, 0, why)
     model = _Model(prob, scale, highspy)
     front_c, front_u = _sorted_front(cells, model.utilities(cells))
     bounds: dict[Region, float] = {}  # region → proven upper bound of its objective
@@ -357,13 +356,3 @@ def _sorted_front(cells: np.ndarray, util: np.ndarray) -> tuple[np.ndarray, np.n
     keep = pareto_indices(util.astype(float))
     order = keep[np.argsort(-util[keep, 0], kind="stable")]
     return cells[order], util[order]
-
-
-def _raw(prob: _Problem, cells: np.ndarray) -> np.ndarray:
-    u = np.tile(prob.constant, (cells.shape[0], 1)).astype(float)
-    for t in prob.terms:
-        sat = np.ones(cells.shape[0], dtype=bool)
-        for i, m in zip(t.issues, t.masks, strict=True):
-            sat &= m[cells[:, i]]
-        u[:, t.party] += t.weight * sat
-    return u
