@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ ROUNDS = 1000
 #: Warm negotiations per child (their median is reported), fewer once they took this long.
 WARM_REPS = 10
 WARM_BUDGET_S = 20.0
+
+
+def _warm(negotiation: Callable[[], object]) -> list[float]:
+    """Seconds of up to ``WARM_REPS`` further negotiations, fewer once they took
+    ``WARM_BUDGET_S``."""
+    times: list[float] = []
+    while len(times) < WARM_REPS and sum(times) <= WARM_BUDGET_S:
+        t = time.perf_counter()
+        negotiation()
+        times.append(time.perf_counter() - t)
+    return times
 
 
 def _peak_mb() -> float:
@@ -66,13 +78,7 @@ def child_accord(issues: int) -> dict[str, Any]:
     sc = additive_scenario((10,) * issues, opposed=True, seed=0)
     first = accord.negotiate(sc, ["boulware", "conceder"], rounds=ROUNDS)
     cold = time.perf_counter() - t1
-    warm = []
-    for _ in range(WARM_REPS):
-        t2 = time.perf_counter()
-        accord.negotiate(sc, ["boulware", "conceder"], rounds=ROUNDS)
-        warm.append(time.perf_counter() - t2)
-        if sum(warm) > WARM_BUDGET_S:
-            break
+    warm = _warm(lambda: accord.negotiate(sc, ["boulware", "conceder"], rounds=ROUNDS))
     return {
         "import_s": import_s,
         "cold_s": cold,
@@ -121,13 +127,7 @@ def child_negmas(tables_path: str) -> dict[str, Any]:
     ]
     state = run(ufuns, os_)
     cold = time.perf_counter() - t1
-    warm = []
-    for _ in range(WARM_REPS):
-        t2 = time.perf_counter()
-        run(ufuns, os_)
-        warm.append(time.perf_counter() - t2)
-        if sum(warm) > WARM_BUDGET_S:
-            break
+    warm = _warm(lambda: run(ufuns, os_))
     agreement = state.agreement
     return {
         "import_s": import_s,
